@@ -1,0 +1,154 @@
+//! `interspace bench`: throughput of the whole pipeline on a corpus, single thread and all cores,
+//! scrub+price throughput on claims, start-up time and peak memory. Figures go to stdout (and to
+//! docs/PERFORMANCE.md by hand, with the machine and date).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+use interspace_engine::{Engine, Options};
+use interspace_knowledge::Knowledge;
+use interspace_refdata::{ApmStatus, RefData};
+use serde::Serialize;
+
+use crate::args::BenchArgs;
+use crate::output::json;
+use crate::{Outcome, UserError};
+
+#[derive(Serialize)]
+struct Figures {
+    machine: String,
+    cores: usize,
+    startup_ms: f64,
+    notes: usize,
+    bytes: usize,
+    single_notes_per_s: f64,
+    single_mb_per_s: f64,
+    parallel_threads: usize,
+    parallel_notes_per_s: f64,
+    parallel_mb_per_s: f64,
+    claims: usize,
+    scrub_claims_per_s: f64,
+    peak_rss_mb: f64,
+    lines_proposed: usize,
+}
+
+fn notes_in(dir: &Path) -> Result<Vec<String>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| UserError::new(format!("cannot read `{}`: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    files.iter().map(|f| Ok(std::fs::read_to_string(f)?)).collect()
+}
+
+/// Peak resident set size of this process, from /proc (Linux).
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
+    let t0 = Instant::now();
+    let data = Arc::new(RefData::load_embedded().map_err(|e| UserError::new(e.to_string()))?);
+    let knowledge = Arc::new(Knowledge::load_embedded().map_err(|_| UserError::new("knowledge base"))?);
+    let engine = Engine::new(data.clone(), knowledge.clone());
+    // Compile the vocabulary automata as a first analysis would.
+    let _ = interspace_notes::Lexicon::embedded();
+    let startup_ms = t0.elapsed().as_secs_f64() * 1000.0;
+
+    let base = notes_in(&args.notes)?;
+    if base.is_empty() {
+        return Err(UserError::new(format!("no .txt notes in `{}`", args.notes.display())).into());
+    }
+    let notes: Vec<&str> = base.iter().map(String::as_str).cycle().take(args.count.max(base.len())).collect();
+    let bytes: usize = notes.iter().map(|n| n.len()).sum();
+    let options = Options::default();
+
+    let t = Instant::now();
+    let mut lines_proposed = 0;
+    for n in &notes {
+        lines_proposed += engine.analyze(n, &options).map(|r| r.lines.len()).unwrap_or(0);
+    }
+    let single = t.elapsed().as_secs_f64();
+
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let t = Instant::now();
+    std::thread::scope(|scope| {
+        for chunk in notes.chunks(notes.len().div_ceil(threads)) {
+            let engine = &engine;
+            let options = &options;
+            scope.spawn(move || {
+                for n in chunk {
+                    let _ = engine.analyze(n, options);
+                }
+            });
+        }
+    });
+    let parallel = t.elapsed().as_secs_f64();
+
+    // Scrub + price: the JSON claims of the scrubber test set, repeated.
+    let claims: Vec<interspace_claim::Claim> = match &args.claims {
+        Some(dir) => std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().contains("fhir"))
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .filter_map(|t| interspace_claim::from_json(&t).ok())
+            .flatten()
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut scrub_claims_per_s = 0.0;
+    let mut n_claims = 0;
+    if !claims.is_empty() {
+        let batch: Vec<&interspace_claim::Claim> =
+            claims.iter().cycle().take(args.claims_count.max(claims.len())).collect();
+        n_claims = batch.len();
+        let t = Instant::now();
+        for c in &batch {
+            let _ = interspace_edits::scrub(c, &data, &knowledge, ApmStatus::NonQualifying);
+        }
+        scrub_claims_per_s = n_claims as f64 / t.elapsed().as_secs_f64();
+    }
+
+    let f = Figures {
+        machine: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        cores: threads,
+        startup_ms,
+        notes: notes.len(),
+        bytes,
+        single_notes_per_s: notes.len() as f64 / single,
+        single_mb_per_s: bytes as f64 / single / 1e6,
+        parallel_threads: threads,
+        parallel_notes_per_s: notes.len() as f64 / parallel,
+        parallel_mb_per_s: bytes as f64 / parallel / 1e6,
+        claims: n_claims,
+        scrub_claims_per_s,
+        peak_rss_mb: peak_rss_mb(),
+        lines_proposed,
+    };
+    if args.json {
+        json(&f)?;
+    } else {
+        println!(
+            "startup {:.0} ms · {} notes ({:.1} MB) · single thread {:.0} notes/s, {:.1} MB/s · {} threads {:.0} notes/s, {:.1} MB/s · scrub+price {} claims {:.0} claims/s · peak RSS {:.0} MB",
+            f.startup_ms,
+            f.notes,
+            f.bytes as f64 / 1e6,
+            f.single_notes_per_s,
+            f.single_mb_per_s,
+            f.parallel_threads,
+            f.parallel_notes_per_s,
+            f.parallel_mb_per_s,
+            f.claims,
+            f.scrub_claims_per_s,
+            f.peak_rss_mb
+        );
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,297 @@
+//! The `interspace` binary, run as a user runs it.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn interspace() -> Command {
+    let mut c = Command::cargo_bin("interspace").unwrap();
+    c.env_remove("INTERSPACE_DATA").env("NO_COLOR", "1");
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(name)
+}
+
+fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/2025").join(name)
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = interspace().args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn fails(args: &[&str]) -> String {
+    let out = interspace().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().next().map(|l| l.starts_with("error: ")), Some(true), "{err}");
+    err
+}
+
+#[test]
+fn code_page_json_has_the_documented_fields() {
+    let p = json(&["code", "22586", "--json", "--year", "2025"]);
+    for field in [
+        "code",
+        "year",
+        "status",
+        "global_days",
+        "work_rvu",
+        "pe_facility_rvu",
+        "pe_nonfacility_rvu",
+        "mp_rvu",
+        "total_facility_rvu",
+        "total_nonfacility_rvu",
+        "national_facility",
+        "national_nonfacility",
+        "add_on_primaries",
+        "documentation_elements",
+        "denial_reasons",
+        "faq",
+        "related",
+        "sources",
+    ] {
+        assert!(p.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(p["code"], "22586");
+    assert_eq!(p["global_days"], "090");
+    // 62.29 × 32.3465 = 2014.863… → 2014.86
+    assert_eq!(p["national_facility"], "2014.86");
+    assert!(p["denial_reasons"].as_array().unwrap().iter().any(|d| d["edit"] == "SPN001"));
+}
+
+#[test]
+fn price_json_golden() {
+    let p = json(&["price", "22633", "22853", "22840", "20936", "22558-62", "63047x2", "--json", "--year", "2025"]);
+    let allowed: Vec<&str> = p["lines"].as_array().unwrap().iter().map(|l| l["allowed"].as_str().unwrap()).collect();
+    assert_eq!(allowed, ["1781.00", "250.36", "732.32", "0.00", "468.01", "1094.93"]);
+    assert_eq!(p["total"], "4326.62");
+    assert_eq!(p["lines"][4]["modifiers"][0], "62");
+    assert_eq!(p["lines"][5]["units"], 2);
+    assert!(
+        p["lines"][4]["adjustments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["step"] == "co_surgery" && a["factor"] == "0.625")
+    );
+    let p = json(&["price", "22633", "--locality", "10112-00", "--setting", "nonfacility", "--json", "--year", "2025"]);
+    assert_eq!(p["total"], "1581.56");
+}
+
+#[test]
+fn bad_input_gets_one_line_errors_with_choices() {
+    let e = fails(&["code", "22999"]);
+    assert!(e.contains("unknown code `22999`") && e.contains("hint: nearest codes:"), "{e}");
+    let e = fails(&["price", "22633-"]);
+    assert!(e.contains("`22633-`"), "{e}");
+    let e = fails(&["price", "22633", "--locality", "10112-99"]);
+    assert!(e.contains("unknown locality `10112-99`") && e.contains("10112-00 (ALABAMA)"), "{e}");
+    let e = fails(&["price", "22633", "--year", "1999"]);
+    assert!(e.contains("no data for year 1999") && e.contains("2025, 2026"), "{e}");
+    let e = fails(&["price", "22851"]);
+    assert!(e.contains("deleted code") && e.contains("22853"), "{e}");
+    let e = fails(&["term", "zzzz-not-a-term"]);
+    assert!(e.contains("unknown glossary term"), "{e}");
+    let e = fails(&["code", "22633", "--data", "/nonexistent/folder"]);
+    assert!(e.contains("data folder `/nonexistent/folder` does not exist"), "{e}");
+    // clap's usage errors also exit 2.
+    interspace().args(["price"]).assert().code(2);
+}
+
+#[test]
+fn import_official_layouts_then_use_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().to_str().unwrap();
+    let f = |n: &str| fixture(n).to_str().unwrap().to_string();
+    let args = [
+        "data",
+        "import",
+        "--year",
+        "2026",
+        "--out",
+        out,
+        "--pfs",
+        &f("PPRRVU26_JAN.csv"),
+        "--gpci",
+        &f("GPCI2026.csv"),
+        "--locco",
+        &f("26LOCCO.csv"),
+        "--ptp",
+        &f("ccipra-v321r0-f1.txt"),
+        "--mue",
+        &f("MCR_MUE_PractitionerServices_Eff_01-01-2026.csv"),
+        "--aoc",
+        &f("AOC_V2026Q1.csv"),
+        "--opps",
+        &f("Addendum_B_synthetic.csv"),
+        "--asc",
+        &f("Addendum_AA_synthetic.csv"),
+    ];
+    let o = interspace().args(args).output().unwrap();
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        report.contains("pfs_rvu            11 rows read (CMS layout), 10 written, skipped: 1 not a spine-family code"),
+        "{report}"
+    );
+    assert!(report.contains("ncci_ptp           5 rows read (CMS layout), 4 written"), "{report}");
+    assert!(
+        report.contains("ncci_aoc           6 rows read (CMS layout), 5 written, skipped: 1 pair deleted"),
+        "{report}"
+    );
+
+    let p = json(&["code", "22633", "--year", "2026", "--data", out, "--locality", "10112-00", "--json"]);
+    assert_eq!(p["work_rvu"], "26.13", "the imported 2026 RVU is used");
+    // (26.13 + 19.88 + 8.38) = 54.39 × 33.4009 = 1816.674… → 1816.67
+    assert_eq!(p["national_facility"], "1816.67");
+    // (26.13 + 19.88 × 0.900 + 8.38 × 0.575) = 48.8405 × 33.4009 = 1631.316… → 1631.32
+    assert_eq!(p["locality"]["facility"], "1631.32");
+    assert_eq!(p["opps"]["indicator"], "J1");
+    assert_eq!(p["opps"]["payment_rate"], "11111.11");
+    assert_eq!(p["asc"]["indicator"], "J8");
+    assert!(p["facility_payment_note"].is_null());
+    // The embedded 2026 conversion factors survive the overlay; 2025 is untouched.
+    let q = json(&["price", "22633", "--year", "2026", "--apm", "--data", out, "--json"]);
+    assert_eq!(q["conversion_factor"], "33.5675");
+    assert_eq!(json(&["code", "22633", "--year", "2025", "--data", out, "--json"])["work_rvu"], "26.80");
+}
+
+#[test]
+fn import_shipped_extracts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().to_str().unwrap();
+    let s = |n: &str| shipped(n).to_str().unwrap().to_string();
+    let args = [
+        "data",
+        "import",
+        "--year",
+        "2025",
+        "--out",
+        out,
+        "--pfs",
+        &s("pfs_rvu.csv"),
+        "--gpci",
+        &s("gpci.csv"),
+        "--locco",
+        &s("localities.csv"),
+        "--ptp",
+        &s("ncci_ptp.csv"),
+        "--mue",
+        &s("ncci_mue.csv"),
+        "--aoc",
+        &s("ncci_aoc.csv"),
+    ];
+    let o = interspace().args(args).output().unwrap();
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for expect in [
+        "pfs_rvu            237 rows read (normalized layout), 237 written",
+        "gpci               109 rows read (normalized layout), 109 written",
+        "ncci_ptp           65104 rows read (normalized layout), 65104 written",
+        "ncci_mue           223 rows read (normalized layout), 223 written",
+    ] {
+        assert!(report.contains(expect), "{report}");
+    }
+    assert_eq!(json(&["code", "22633", "--year", "2025", "--data", out, "--json"])["national_facility"], "1781.00");
+}
+
+#[test]
+fn a_failed_import_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("data");
+    let e = fails(&[
+        "data",
+        "import",
+        "--year",
+        "2026",
+        "--out",
+        out.to_str().unwrap(),
+        "--pfs",
+        fixture("GPCI2026.csv").to_str().unwrap(),
+    ]);
+    assert!(e.contains("has no header row of the PFS Relative Value File"), "{e}");
+    assert!(e.contains("nothing was written"), "{e}");
+    assert!(!out.exists());
+    let e = fails(&["data", "import", "--year", "2026", "--out", out.to_str().unwrap(), "--mue", "/nonexistent.csv"]);
+    assert!(e.contains("cannot read `/nonexistent.csv`"), "{e}");
+}
+
+#[test]
+fn glossary_and_search() {
+    let t = json(&["term", "AxiaLIF", "--json"]);
+    assert_eq!(t["slug"], "axialif");
+    let hits = json(&["search", "presacral", "--json"]);
+    assert!(hits.as_array().unwrap().iter().any(|h| h["id"] == "22586"));
+    let out = interspace().args(["search", "22586"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("code  22586"));
+}
+
+fn claim_file(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../edits/tests/claims").join(name).to_string_lossy().into_owned()
+}
+
+#[test]
+fn scrub_reports_edits_and_prices_what_survives() {
+    let out = interspace().args(["scrub", &claim_file("j10-ptp002-tlif-with-63047.json"), "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "an error-severity edit exits 1");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let claim = &v[0];
+    let edits: Vec<&str> = claim["hits"].as_array().unwrap().iter().map(|h| h["edit"].as_str().unwrap()).collect();
+    assert!(edits.contains(&"PTP002"), "{edits:?}");
+    // 63047 is denied, so the total is 22633 + 22840 + 22853 at full fee schedule.
+    assert_eq!(claim["priced"]["total"], "2763.68");
+    let denied = claim["lines"].as_array().unwrap().iter().find(|l| l["token"] == "63047").unwrap();
+    assert_eq!(denied["paid_units"], 0);
+}
+
+#[test]
+fn scrub_reads_837p_and_fhir_and_exits_0_on_a_clean_claim() {
+    for f in ["x01-clean-acdf-1-level.x12", "f01-clean-kyphoplasty-t12-l1.fhir.json", "j02-clean-acdf-2-level.json"] {
+        let out = interspace().args(["scrub", &claim_file(f)]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{f}: {}", String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+#[test]
+fn scrub_refuses_a_broken_claim_with_its_location() {
+    let err = fails(&["scrub", &claim_file("e01-json-four-digit-code.json")]);
+    assert!(err.contains(".code"), "{err}");
+    let err = fails(&["scrub", &claim_file("e02-x12-wrong-se-count.x12")]);
+    assert!(err.contains("SE"), "{err}");
+}
+
+#[test]
+fn prior_auth_finds_the_indications_of_the_example_note() {
+    let note = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/l4-s1-tlif.txt");
+    let v = json(&["prior-auth", note.to_str().unwrap(), "--diagnosis", "M43.16", "--json"]);
+    assert_eq!(v["policy"], "L37848");
+    let supported: Vec<&str> = v["supported"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    assert_eq!(supported, ["instability", "neural_compression"]);
+    assert_eq!(v["fusion_codes"][0], "22633");
+}
+
+#[test]
+fn explain_shows_a_procedure_by_id_or_name() {
+    let out = interspace().args(["explain", "XLIF"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("22558") && text.contains("reading grade"), "{text}");
+    let err = fails(&["explain", "appendectomy"]);
+    assert!(err.contains("acdf"), "{err}");
+}
+
+#[test]
+fn ask_answers_offline_with_sources() {
+    let v = json(&["ask", "how do I code a two-level ALIF at L4-L5 and L5-S1", "--json"]);
+    assert_eq!(v["kind"], "which_code");
+    let text = v["text"].as_str().unwrap();
+    assert!(text.contains("22558") && text.contains("22585"), "{text}");
+    let out = interspace().args(["ask", "what is the weather tomorrow"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "no answer in the data exits 1");
+}

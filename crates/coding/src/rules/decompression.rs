@@ -1,0 +1,405 @@
+//! Decompression: laminectomy by vertebral segment, laminotomy by interspace and side,
+//! decompression at the level of a posterior interbody fusion, anterior discectomy, laminoplasty.
+
+use std::collections::BTreeSet;
+
+use interspace_notes::findings::{Decompression, DecompressionKind, Side};
+use interspace_notes::{Interspace, Region, Span, Vertebra};
+
+use super::{Rule, is_lumbar, list, posterior_interbody};
+use crate::{Confidence, Input, Output};
+
+/// Where one unit of a decompression sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Unit {
+    Vertebra(Vertebra),
+    Interspace(Interspace),
+}
+
+impl Unit {
+    fn region(self) -> Region {
+        match self {
+            Unit::Vertebra(v) => v.region(),
+            Unit::Interspace(i) => i.region(),
+        }
+    }
+
+    fn touches(self, i: Interspace) -> bool {
+        match self {
+            Unit::Vertebra(v) => v == i.upper() || v == i.lower(),
+            Unit::Interspace(j) => j == i,
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unit::Vertebra(v) => write!(f, "{v}"),
+            Unit::Interspace(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// One unit per vertebra named; one per interspace named whose vertebrae are not named.
+fn units(d: &Decompression) -> Vec<Unit> {
+    let mut out: Vec<Unit> = d.vertebrae.iter().map(|v| Unit::Vertebra(*v)).collect();
+    for i in &d.interspaces {
+        if !d.vertebrae.contains(&i.upper()) && !d.vertebrae.contains(&i.lower()) {
+            out.push(Unit::Interspace(*i));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn laminectomy_code(r: Region) -> &'static str {
+    match r {
+        Region::Occiput | Region::Cervical => "63045",
+        Region::Thoracic => "63046",
+        _ => "63047",
+    }
+}
+
+/// XS when an active PTP edit with modifier indicator 1 pairs an arthrodesis code on the claim
+/// (column one) with the decompression code (column two).
+fn needs_distinct_modifier(input: &Input<'_>, out: &Output, code: &str) -> bool {
+    let Ok(c2) = code.parse() else { return false };
+    out.lines.iter().filter(|l| l.rule.starts_with("ARTH")).any(|l| {
+        input
+            .data
+            .ptp
+            .active(l.code, c2)
+            .is_some_and(|e| e.modifier == interspace_refdata::PtpModifierIndicator::Allowed)
+    })
+}
+
+/// DCMP001 — Laminectomy with facetectomy and foraminotomy per vertebral segment (63045 cervical,
+/// 63046 thoracic, 63047 lumbar, +63048 each additional), and +63052/+63053 for a decompression at
+/// the level of a posterior lumbar interbody fusion.
+///
+/// ## Guideline
+/// 63045–63048 count vertebral segments decompressed (one unit per lamina removed; where only an
+/// interspace level is named, one unit per interspace — the conservative reading). Since 2022 a
+/// decompression at the vertebrae of a posterior interbody fusion (22630/22633) is +63052 (first
+/// segment) and +63053 (each additional), not 63047 with 59. A decompression at an unfused level
+/// that an NCCI edit pairs with the fusion (modifier indicator 1) takes XS. A Gill-type
+/// laminectomy for spondylolisthesis (removal of the loose lamina and pars tissue) is 63012.
+pub(crate) const LAMINECTOMY: Rule = Rule {
+    id: "DCMP001",
+    name: "laminectomy-by-segment",
+    guideline: "Laminectomy is coded per vertebral segment: 63045/63046/63047 + 63048; at the levels of a posterior lumbar interbody fusion +63052/+63053; at an unfused level with XS where an NCCI edit needs it",
+    sources: &["S1", "S35", "S36", "S37b", "D-PTP"],
+    apply: |input, out| {
+        let f = input.findings;
+        let lam: Vec<&Decompression> =
+            f.decompressions.iter().filter(|d| d.kind == DecompressionKind::Laminectomy).collect();
+        if lam.is_empty() {
+            if let Some(d) = f.decompressions.iter().find(|d| d.kind == DecompressionKind::Unspecified)
+                && f.decompressions.iter().all(|d| d.kind == DecompressionKind::Unspecified)
+            {
+                out.note(
+                    "DCMP001",
+                    "a decompression is described without saying what was removed (laminectomy, laminotomy, foraminotomy): not coded",
+                    &d.evidence,
+                );
+            }
+            return;
+        }
+        let confidence = Confidence::High;
+        let mut all: BTreeSet<Unit> = BTreeSet::new();
+        let mut evidence: Vec<Span> = Vec::new();
+        for d in &lam {
+            all.extend(units(d));
+            evidence.extend(d.evidence.iter().copied());
+        }
+        let interbody: Vec<Interspace> =
+            f.fusions.iter().map(|x| x.interspace).filter(|i| is_lumbar(*i) && posterior_interbody(f, *i)).collect();
+        let interbody_coded = out.has("22630") || out.has("22633");
+        let (at_fusion, elsewhere): (Vec<Unit>, Vec<Unit>) =
+            all.into_iter().partition(|u| interbody_coded && interbody.iter().any(|i| u.touches(*i)));
+        if !at_fusion.is_empty() {
+            out.line(
+                "63052",
+                1,
+                "DCMP001",
+                format!("decompression at the interbody fusion level ({})", list(&at_fusion[..1])),
+                &evidence,
+                confidence,
+            );
+            if at_fusion.len() > 1 {
+                out.line(
+                    "63053",
+                    at_fusion.len() as u32 - 1,
+                    "DCMP001",
+                    format!("additional segments decompressed at fused levels ({})", list(&at_fusion[1..])),
+                    &evidence,
+                    confidence,
+                );
+            }
+        }
+        // A Gill-type laminectomy for spondylolisthesis is one code, 63012, whatever it removed.
+        let (gill, elsewhere): (Vec<Unit>, Vec<Unit>) =
+            elsewhere.into_iter().partition(|u| matches!(u, Unit::Vertebra(v) if f.gill.contains(v)));
+        if !gill.is_empty() {
+            out.line(
+                "63012",
+                1,
+                "DCMP001",
+                format!("Gill-type laminectomy for spondylolisthesis ({})", list(&gill)),
+                &evidence,
+                confidence,
+            );
+        }
+        if elsewhere.is_empty() {
+            return;
+        }
+        // The primary is the region with most units (lumbar on a tie).
+        let mut regions: Vec<(usize, Region)> = [Region::Lumbar, Region::Thoracic, Region::Cervical]
+            .into_iter()
+            .map(|r| {
+                (
+                    elsewhere
+                        .iter()
+                        .filter(|u| match u.region() {
+                            Region::Sacral => r == Region::Lumbar,
+                            Region::Occiput => r == Region::Cervical,
+                            x => x == r,
+                        })
+                        .count(),
+                    r,
+                )
+            })
+            .collect();
+        regions.sort_by_key(|b| std::cmp::Reverse(b.0));
+        let primary = laminectomy_code(regions[0].1);
+        out.line(
+            primary,
+            1,
+            "DCMP001",
+            format!(
+                "laminectomy with facetectomy/foraminotomy ({} vertebral segment{})",
+                list(&elsewhere),
+                if elsewhere.len() == 1 { "" } else { "s" }
+            ),
+            &evidence,
+            confidence,
+        );
+        if elsewhere.len() > 1 {
+            out.line(
+                "63048",
+                elsewhere.len() as u32 - 1,
+                "DCMP001",
+                "each additional vertebral segment decompressed",
+                &evidence,
+                confidence,
+            );
+        }
+        if needs_distinct_modifier(input, out, primary) {
+            out.add_modifier(primary, "XS");
+            if out.has("63048") && needs_distinct_modifier(input, out, "63048") {
+                out.add_modifier("63048", "XS");
+            }
+        }
+    },
+};
+
+/// DCMP002 — Laminotomy (hemilaminectomy) with decompression or discectomy: 63020 cervical, 63030
+/// lumbar, one interspace on one side; +63035 each additional interspace; modifier 50 when both
+/// sides of an interspace were done. At a previously operated interspace (re-exploration,
+/// recurrent herniation): 63040 cervical, 63042 lumbar, +63043/+63044.
+///
+/// ## Guideline
+/// 63020/63030 describe one interspace on one side (including partial facetectomy, foraminotomy
+/// and excision of a herniated disc); +63035 adds each further interspace; both sides take
+/// modifier 50 (bilateral indicator 1). The operating microscope is not separately payable with them.
+pub(crate) const LAMINOTOMY: Rule = Rule {
+    id: "DCMP002",
+    name: "laminotomy-by-interspace-and-side",
+    guideline: "Laminotomy or microdiscectomy is 63030 (lumbar) or 63020 (cervical) for one interspace on one side, +63035 per additional interspace, modifier 50 for both sides",
+    sources: &["S1", "S37", "S37b", "S33"],
+    apply: |input, out| {
+        let f = input.findings;
+        let lamino: Vec<&Decompression> = f
+            .decompressions
+            .iter()
+            .filter(|d| {
+                matches!(d.kind, DecompressionKind::Laminotomy | DecompressionKind::Discectomy)
+                    || d.kind == DecompressionKind::Foraminotomy
+                        && !f.decompressions.iter().any(|x| x.kind == DecompressionKind::Laminectomy)
+            })
+            .collect();
+        if lamino.is_empty() {
+            return;
+        }
+        let mut is: BTreeSet<Interspace> = BTreeSet::new();
+        let mut side = Side::Unstated;
+        let mut evidence = Vec::new();
+        for d in &lamino {
+            is.extend(d.interspaces.iter().copied());
+            // Two adjacent vertebrae named are the interspace between them; a vertebra named alone
+            // ("L5 hemilaminotomy") is the interspace below it.
+            for w in d.vertebrae.windows(2) {
+                if w[1].index() == w[0].index() + 1
+                    && let Some(i) = Interspace::below(w[0])
+                {
+                    is.insert(i);
+                }
+            }
+            for v in &d.vertebrae {
+                if is.iter().any(|i| i.upper() == *v || i.lower() == *v) {
+                    continue;
+                }
+                if !d.interspaces.iter().any(|i| i.upper() == *v || i.lower() == *v)
+                    && let Some(i) = Interspace::below(*v)
+                {
+                    is.insert(i);
+                }
+            }
+            side = match (side, d.side) {
+                (Side::Unstated, s) => s,
+                (s, Side::Unstated) => s,
+                (a, b) if a == b => a,
+                _ => Side::Bilateral,
+            };
+            evidence.extend(d.evidence.iter().copied());
+        }
+        // Interspaces inside a laminectomy or an interbody fusion are coded there.
+        let lam_units: Vec<Vertebra> = f
+            .decompressions
+            .iter()
+            .filter(|d| d.kind == DecompressionKind::Laminectomy)
+            .flat_map(|d| d.vertebrae.iter().copied().chain(d.interspaces.iter().flat_map(|i| [i.upper(), i.lower()])))
+            .collect();
+        let is: Vec<Interspace> = is
+            .into_iter()
+            .filter(|i| {
+                !lam_units.contains(&i.upper())
+                    && !posterior_interbody(f, *i)
+                    && !f.fusions.iter().any(|x| x.interspace == *i)
+            })
+            .collect();
+        let Some(first) = is.first() else { return };
+        // At a previously operated interspace the laminotomy is a re-exploration: 63040/63042,
+        // each further interspace +63043/+63044.
+        let redo = f.reexploration.is_some();
+        let cervical = first.region() == Region::Cervical;
+        let (primary, add_on) = match (redo, cervical) {
+            (false, true) => ("63020", "63035"),
+            (false, false) => ("63030", "63035"),
+            (true, true) => ("63040", "63043"),
+            (true, false) => ("63042", "63044"),
+        };
+        if redo {
+            evidence.extend(f.reexploration.iter().flatten().copied());
+        }
+        let side_text = match side {
+            Side::Left => " on the left",
+            Side::Right => " on the right",
+            Side::Bilateral => " on both sides",
+            Side::Unstated => "",
+        };
+        out.line(
+            primary,
+            1,
+            "DCMP002",
+            format!("{}laminotomy/decompression at {first}{side_text}", if redo { "re-exploration " } else { "" }),
+            &evidence,
+            Confidence::High,
+        );
+        if is.len() > 1 {
+            out.line(
+                add_on,
+                is.len() as u32 - 1,
+                "DCMP002",
+                format!("additional interspaces {}{side_text}", list(&is[1..])),
+                &evidence,
+                Confidence::High,
+            );
+        }
+        if side == Side::Bilateral {
+            out.add_modifier(primary, "50");
+            if out.has(add_on) {
+                out.add_modifier(add_on, "50");
+            }
+        }
+    },
+};
+
+/// DCMP003 — Anterior discectomy with decompression, without fusion: 63075 cervical (+63076),
+/// 63077 thoracic (+63078).
+///
+/// ## Guideline
+/// 63075 is an anterior cervical discectomy with decompression of cord or roots; when the same
+/// interspace is fused it is part of 22551 and not reported.
+pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
+    id: "DCMP003",
+    name: "anterior-discectomy-without-fusion",
+    guideline: "Anterior discectomy with decompression at an unfused interspace is 63075 (+63076) cervical or 63077 (+63078) thoracic",
+    sources: &["S9", "S10"],
+    apply: |input, out| {
+        let f = input.findings;
+        let mut is: Vec<Interspace> = f
+            .decompressions
+            .iter()
+            .filter(|d| d.kind == DecompressionKind::AnteriorDiscectomy)
+            .flat_map(|d| d.interspaces.iter().copied())
+            .filter(|i| {
+                !f.fusions.iter().any(|x| x.interspace == *i) && !f.arthroplasties.iter().any(|a| a.interspace == *i)
+            })
+            .collect();
+        is.sort();
+        is.dedup();
+        let Some(first) = is.first() else { return };
+        let evidence: Vec<Span> = f
+            .decompressions
+            .iter()
+            .filter(|d| d.kind == DecompressionKind::AnteriorDiscectomy)
+            .flat_map(|d| d.evidence.iter().copied())
+            .collect();
+        let (primary, add) = if first.region() == Region::Thoracic { ("63077", "63078") } else { ("63075", "63076") };
+        out.line(
+            primary,
+            1,
+            "DCMP003",
+            format!("anterior discectomy with decompression at {first}, no fusion"),
+            &evidence,
+            Confidence::High,
+        );
+        if is.len() > 1 {
+            out.line(
+                add,
+                is.len() as u32 - 1,
+                "DCMP003",
+                format!("additional interspaces {}", list(&is[1..])),
+                &evidence,
+                Confidence::High,
+            );
+        }
+    },
+};
+
+/// DCMP004 — Cervical laminoplasty: 63050, or 63051 when the laminae are held open with plates,
+/// wires or bone.
+///
+/// ## Guideline
+/// Laminoplasty expands the canal by hinging the laminae; 63051 adds reconstruction of the
+/// posterior elements (mini-plates, graft, sutures or wires).
+pub(crate) const LAMINOPLASTY: Rule = Rule {
+    id: "DCMP004",
+    name: "laminoplasty",
+    guideline: "Cervical laminoplasty is 63050, or 63051 when the opened laminae are fixed with plates, wires or graft",
+    sources: &["U-DESC"],
+    apply: |input, out| {
+        let f = input.findings;
+        let Some(d) = f.decompressions.iter().find(|d| d.kind == DecompressionKind::Laminoplasty) else { return };
+        if let Some(fix) = &f.laminoplasty_fixation {
+            let mut e = d.evidence.clone();
+            e.extend(fix.iter().copied());
+            out.line("63051", 1, "DCMP004", "laminoplasty with fixation of the opened laminae", &e, Confidence::High);
+        } else {
+            out.line("63050", 1, "DCMP004", "laminoplasty", &d.evidence, Confidence::Medium);
+        }
+    },
+};

@@ -1,0 +1,98 @@
+//! The coding rules, in the order they run. Each rule is a function with a stable id, a name
+//! that says what it codes, the guideline it implements and its sources (ids in
+//! `data/knowledge/sources.toml`). `interspace rules` prints this table; tests check the sources
+//! exist and run each rule's examples.
+
+mod adjuncts;
+mod arthrodesis;
+mod decompression;
+mod devices;
+mod grafts;
+mod instrumentation;
+mod modifiers;
+mod procedures;
+
+use interspace_notes::findings::{Findings, FusionKind};
+use interspace_notes::{Interspace, Region};
+
+use crate::{Input, Output};
+
+/// One coding rule.
+pub struct Rule {
+    /// Stable id, used in reports and `interspace explain`.
+    pub id: &'static str,
+    /// What the rule codes, in a few words.
+    pub name: &'static str,
+    /// The guideline it implements.
+    pub guideline: &'static str,
+    /// Source ids (see `data/knowledge/sources.toml`).
+    pub sources: &'static [&'static str],
+    pub apply: fn(&Input<'_>, &mut Output),
+}
+
+/// Every rule, in the order it runs: arthrodesis first (other rules look at its lines), then
+/// bone work, devices, grafts, adjuncts, bundling and modifiers.
+pub const RULES: &[Rule] = &[
+    arthrodesis::CRANIOCERVICAL,
+    arthrodesis::DEFORMITY,
+    arthrodesis::PRESACRAL,
+    arthrodesis::POSTERIOR,
+    arthrodesis::ANTERIOR,
+    procedures::CORPECTOMY,
+    decompression::LAMINECTOMY,
+    decompression::LAMINOTOMY,
+    decompression::ANTERIOR_DISCECTOMY,
+    decompression::LAMINOPLASTY,
+    procedures::ARTHROPLASTY,
+    procedures::AUGMENTATION,
+    procedures::SACROILIAC,
+    instrumentation::POSTERIOR,
+    instrumentation::ANTERIOR,
+    instrumentation::PELVIC,
+    instrumentation::REMOVAL,
+    devices::INTERBODY,
+    devices::CORPECTOMY_DEVICE,
+    grafts::GRAFTS,
+    procedures::EXPLORATION,
+    adjuncts::NAVIGATION,
+    adjuncts::MICROSCOPE,
+    arthrodesis::PRESACRAL_BUNDLE,
+    modifiers::CO_SURGERY,
+    modifiers::RETURN_TO_OR,
+];
+
+/// The rule with an id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+pub(crate) fn is_lumbar(i: Interspace) -> bool {
+    // L1-L2 … L5-S1.
+    i.region() == Region::Lumbar
+}
+
+pub(crate) fn posterior_interbody(f: &Findings, i: Interspace) -> bool {
+    f.fusions.iter().any(|x| x.interspace == i && matches!(x.kind, FusionKind::Interbody(a) if a.is_posterior()))
+}
+
+pub(crate) fn anterior_interbody(f: &Findings) -> Vec<Interspace> {
+    let mut v: Vec<Interspace> = f
+        .fusions
+        .iter()
+        .filter(|x| matches!(x.kind, FusionKind::Interbody(a) if a.is_anterior()))
+        .map(|x| x.interspace)
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// "L4-L5 and L5-S1".
+pub(crate) fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    let v: Vec<String> = items.iter().map(ToString::to_string).collect();
+    match v.len() {
+        0 => String::new(),
+        1 => v[0].clone(),
+        n => format!("{} and {}", v[..n - 1].join(", "), v[n - 1]),
+    }
+}

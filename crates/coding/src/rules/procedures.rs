@@ -1,0 +1,220 @@
+//! Corpectomy, disc arthroplasty, vertebral augmentation, sacroiliac fusion and exploration.
+
+use interspace_notes::findings::ArthroplastyAction;
+use interspace_notes::{Region, Span, Vertebra};
+
+use super::{Rule, list};
+use crate::Confidence;
+
+/// PROC001 — Corpectomy: anterior cervical 63081 (+63082), transthoracic 63085 (+63086),
+/// thoracolumbar 63087 (+63088), lumbar retroperitoneal or transperitoneal 63090 (+63091), by
+/// vertebral segment.
+///
+/// ## Guideline
+/// Vertebral corpectomy with decompression is coded per vertebral segment removed: the first with
+/// the primary code of the approach and region, each further contiguous segment with its add-on.
+pub(crate) const CORPECTOMY: Rule = Rule {
+    id: "PROC001",
+    name: "corpectomy-by-segment",
+    guideline: "Anterior corpectomy is coded per vertebral segment by region and approach: 63081/+63082 cervical, 63085/+63086 thoracic, 63087/+63088 thoracolumbar, 63090/+63091 lumbar",
+    sources: &["U-DESC"],
+    apply: |input, out| {
+        for c in &input.findings.corpectomies {
+            if !c.anterior {
+                out.note("PROC001", format!("corpectomy of {} by a posterior or lateral approach: check 63101–63103 (lateral extracavitary)", list(&c.vertebrae)), &c.evidence);
+                continue;
+            }
+            let regions: Vec<Region> = c.vertebrae.iter().map(|v| v.region()).collect();
+            let (primary, add) = if regions.iter().all(|r| *r == Region::Cervical) {
+                ("63081", "63082")
+            } else if regions.contains(&Region::Thoracic) && regions.contains(&Region::Lumbar) {
+                ("63087", "63088")
+            } else if regions.iter().all(|r| *r == Region::Thoracic) {
+                ("63085", "63086")
+            } else {
+                ("63090", "63091")
+            };
+            out.line(primary, 1, "PROC001", format!("corpectomy of {}", c.vertebrae[0]), &c.evidence, Confidence::High);
+            if c.vertebrae.len() > 1 {
+                out.line(
+                    add,
+                    c.vertebrae.len() as u32 - 1,
+                    "PROC001",
+                    format!("additional segments {}", list(&c.vertebrae[1..])),
+                    &c.evidence,
+                    Confidence::High,
+                );
+            }
+        }
+    },
+};
+
+/// PROC002 — Disc arthroplasty: cervical 22856 (+22858 second level), lumbar 22857 (+22860
+/// second level); revision 22861/22862; removal 22864 (cervical) / 22865 (lumbar).
+///
+/// ## Guideline
+/// Total disc arthroplasty includes the discectomy and decompression at its interspace. +22858 and
+/// +22860 describe the second level only; no Category I code covers a third. Removal of a cervical
+/// artificial disc is 22864 (22865 lumbar); neither is a fusion code.
+pub(crate) const ARTHROPLASTY: Rule = Rule {
+    id: "PROC002",
+    name: "disc-arthroplasty",
+    guideline: "Cervical disc arthroplasty is 22856 (+22858 second level), lumbar 22857 (+22860); revision 22861/22862; removal 22864 cervical, 22865 lumbar",
+    sources: &["S52", "S51", "S50", "S49"],
+    apply: |input, out| {
+        let a = &input.findings.arthroplasties;
+        for action in [ArthroplastyAction::Insertion, ArthroplastyAction::Revision, ArthroplastyAction::Removal] {
+            let mut levels: Vec<_> = a.iter().filter(|x| x.action == action).collect();
+            levels.sort_by_key(|x| x.interspace);
+            let Some(first) = levels.first() else { continue };
+            let cervical = first.interspace.region() == Region::Cervical;
+            let e: Vec<Span> = levels.iter().flat_map(|x| x.evidence.iter().copied()).collect();
+            match action {
+                ArthroplastyAction::Insertion => {
+                    let (primary, second) = if cervical { ("22856", "22858") } else { ("22857", "22860") };
+                    out.line(
+                        primary,
+                        1,
+                        "PROC002",
+                        format!("total disc arthroplasty at {}", first.interspace),
+                        &e,
+                        Confidence::High,
+                    );
+                    if levels.len() >= 2 {
+                        out.line(
+                            second,
+                            1,
+                            "PROC002",
+                            format!("second arthroplasty interspace {}", levels[1].interspace),
+                            &e,
+                            Confidence::High,
+                        );
+                    }
+                    if levels.len() > 2 {
+                        out.note("PROC002", "a third arthroplasty level has no Category I code: consider 22899", &e);
+                    }
+                }
+                ArthroplastyAction::Revision => {
+                    out.line(
+                        if cervical { "22861" } else { "22862" },
+                        1,
+                        "PROC002",
+                        format!("revision of the disc arthroplasty at {}", first.interspace),
+                        &e,
+                        Confidence::Medium,
+                    );
+                }
+                ArthroplastyAction::Removal => {
+                    out.line(
+                        if cervical { "22864" } else { "22865" },
+                        1,
+                        "PROC002",
+                        format!("removal of the artificial disc at {}", first.interspace),
+                        &e,
+                        Confidence::High,
+                    );
+                }
+            }
+        }
+    },
+};
+
+/// PROC003 — Vertebral augmentation and vertebroplasty, per vertebral body: kyphoplasty 22513
+/// (thoracic) / 22514 (lumbar) + 22515; vertebroplasty 22510 (cervicothoracic) / 22511
+/// (lumbosacral) + 22512.
+///
+/// ## Guideline
+/// Each vertebral body treated is one unit; imaging guidance and biopsy are included. Creating a
+/// cavity before the cement (balloon or mechanical) makes it augmentation. NCCI does not pay the
+/// thoracic and lumbar primaries together: the first body takes the primary, every other body the
+/// add-on.
+pub(crate) const AUGMENTATION: Rule = Rule {
+    id: "PROC003",
+    name: "vertebral-augmentation-per-body",
+    guideline: "Kyphoplasty (cavity created) is 22513 thoracic / 22514 lumbar + 22515 per additional body; vertebroplasty 22510 / 22511 + 22512",
+    sources: &["S48", "S72", "D-PTP"],
+    apply: |input, out| {
+        for cavity in [true, false] {
+            let bodies: Vec<&interspace_notes::findings::Augmentation> =
+                input.findings.augmentations.iter().filter(|a| a.cavity == cavity).collect();
+            let Some(first) = bodies.first() else { continue };
+            let upper = matches!(first.vertebra.region(), Region::Cervical | Region::Thoracic);
+            let (primary, add, what) = match (cavity, upper) {
+                (true, true) => ("22513", "22515", "kyphoplasty"),
+                (true, false) => ("22514", "22515", "kyphoplasty"),
+                (false, true) => ("22510", "22512", "vertebroplasty"),
+                (false, false) => ("22511", "22512", "vertebroplasty"),
+            };
+            let e: Vec<Span> = bodies.iter().flat_map(|a| a.evidence.iter().copied()).collect();
+            out.line(primary, 1, "PROC003", format!("{what} of {}", first.vertebra), &e, Confidence::High);
+            if bodies.len() > 1 {
+                let rest: Vec<Vertebra> = bodies[1..].iter().map(|a| a.vertebra).collect();
+                out.line(
+                    add,
+                    rest.len() as u32,
+                    "PROC003",
+                    format!("additional vertebral bodies {}", list(&rest)),
+                    &e,
+                    Confidence::High,
+                );
+            }
+        }
+    },
+};
+
+/// PROC004 — Sacroiliac joint fusion: 27279 minimally invasive with a transfixing device, 27280
+/// open; RT/LT for one side, 50 for both.
+///
+/// ## Guideline
+/// 27279 is a percutaneous or minimally invasive SI arthrodesis with image guidance and a
+/// transfixing device; 27280 an open arthrodesis. Both allow modifier 50 (bilateral indicator 1).
+pub(crate) const SACROILIAC: Rule = Rule {
+    id: "PROC004",
+    name: "sacroiliac-fusion",
+    guideline: "Sacroiliac joint fusion is 27279 (minimally invasive, transfixing device) or 27280 (open), with RT/LT or 50",
+    sources: &["S55", "S55b", "S33"],
+    apply: |input, out| {
+        let Some(s) = input.findings.si_fusions.first() else { return };
+        let code = if s.open { "27280" } else { "27279" };
+        out.line(
+            code,
+            1,
+            "PROC004",
+            if s.open {
+                "open sacroiliac joint fusion"
+            } else {
+                "minimally invasive sacroiliac joint fusion with transfixing implants"
+            },
+            &s.evidence,
+            Confidence::High,
+        );
+        match s.side {
+            interspace_notes::findings::Side::Bilateral => out.add_modifier(code, "50"),
+            interspace_notes::findings::Side::Left => out.add_modifier(code, "LT"),
+            interspace_notes::findings::Side::Right => out.add_modifier(code, "RT"),
+            interspace_notes::findings::Side::Unstated => {}
+        }
+    },
+};
+
+/// PROC005 — Exploration of a prior fusion: 22830, when no definitive procedure is done there.
+///
+/// ## Guideline
+/// Exploration of a spinal fusion is reported alone; it is part of any definitive procedure (new
+/// fusion, instrumentation) done in the same area.
+pub(crate) const EXPLORATION: Rule = Rule {
+    id: "PROC005",
+    name: "fusion-exploration",
+    guideline: "Exploration of a prior fusion is 22830 only when no definitive procedure is done in that area",
+    sources: &["S45b"],
+    apply: |input, out| {
+        let Some(e) = &input.findings.exploration else { return };
+        let definitive =
+            out.lines.iter().any(|l| l.rule.starts_with("ARTH") || l.rule.starts_with("INST") || l.rule == "PROC001");
+        if definitive {
+            out.note("PROC005", "exploration of the fusion is part of the definitive procedure and is not coded", e);
+        } else {
+            out.line("22830", 1, "PROC005", "exploration of the prior fusion", e, Confidence::High);
+        }
+    },
+};

@@ -1,0 +1,229 @@
+//! Each coding rule with the short notes that show it: the rule's examples, run as tests.
+//! A rule without an example here fails `every_rule_has_an_example`.
+
+use std::sync::LazyLock;
+
+use interspace_coding::{RULES, code};
+use interspace_knowledge::Knowledge;
+use interspace_refdata::RefData;
+
+static DATA: LazyLock<RefData> = LazyLock::new(|| RefData::load_embedded().unwrap());
+static KNOWLEDGE: LazyLock<Knowledge> = LazyLock::new(|| Knowledge::load_embedded().unwrap());
+
+fn tokens(note: &str) -> Vec<String> {
+    let f = interspace_notes::findings::analyze(note);
+    let d = DATA.year(2025).unwrap();
+    let mut t: Vec<String> = code(&f, d, &KNOWLEDGE).lines.iter().map(|l| l.token()).collect();
+    t.sort();
+    t
+}
+
+/// (rule id, note, expected codes)
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "DCMP001",
+        "PROCEDURE: L5 Gill laminectomy and posterolateral fusion L5-S1 with pedicle screws L5-S1, local autograft.\nDESCRIPTION: The loose posterior element of L5 was removed in its entirety (Gill procedure) and both L5 roots decompressed. Pedicle screws were placed at L5 and S1. The transverse process of L5 and the sacral ala were decorticated and the local bone laid posterolaterally.",
+        "20936 22612 22840 63012",
+    ),
+    (
+        "DCMP002",
+        "PROCEDURE: Revision left L4-5 laminotomy with re-exploration and excision of a recurrent disc herniation.\nDESCRIPTION: Through the old incision the scar was dissected, the laminotomy enlarged and the recurrent fragment removed from beneath the L5 root.",
+        "63042",
+    ),
+    (
+        "ARTH001",
+        "PROCEDURE: L4-5 TLIF with posterolateral fusion.\nDESCRIPTION: Pedicle screws were placed at L4 and L5. A PEEK cage was placed in the L4-5 disc space. The transverse processes of L4 and L5 were decorticated and local autograft was laid in the gutters.",
+        "20936 22633 22840 22853",
+    ),
+    (
+        "ARTH001",
+        "PROCEDURE: Posterolateral fusion L4 to S1 with pedicle screws L4-S1 and iliac crest bone graft harvested through a separate fascial incision.\nDESCRIPTION: Pedicle screws were placed at L4, L5 and S1. The transverse processes were decorticated and iliac crest graft was harvested through a separate incision and laid posterolaterally.",
+        "20937 22612 22614 22842",
+    ),
+    (
+        "ARTH001",
+        "PROCEDURES: 1. PLIF L4-5 and L5-S1. 2. Pedicle screws L4-S1.\nDESCRIPTION: Bilateral pedicle screws were inserted at L4, L5 and S1. At L4-5 and L5-S1 a complete discectomy was performed and PEEK cages were inserted. No posterolateral graft was placed.",
+        "22630 22632 22842 22853x2",
+    ),
+    (
+        "ARTH002",
+        "PROCEDURE: Anterior cervical discectomy and fusion C5-6 and C6-7 with PEEK cages and an anterior plate C5 to C7, allograft chips.",
+        "20930 22551 22552 22845 22853x2",
+    ),
+    (
+        "ARTH002",
+        "PROCEDURE: XLIF L3-4 and L4-5 (lateral transpsoas interbody fusion) with PEEK cages and allograft.\nDESCRIPTION: In the right lateral decubitus position the L3-4 and L4-5 discs were removed and PEEK cages packed with allograft were placed.",
+        "20930 22558 22585 22853x2",
+    ),
+    ("ARTH005", "PROCEDURE: AxiaLIF presacral interbody fusion L5-S1 with local autograft and fixation rod.", "22586"),
+    (
+        "ARTH006",
+        "PROCEDURE: Posterior C1-C2 fusion with C1 lateral mass and C2 pars screws and structural iliac crest autograft harvested through a separate incision.",
+        "20938 22595 22840",
+    ),
+    (
+        "ARTH007",
+        "PREOPERATIVE DIAGNOSIS: Adolescent idiopathic scoliosis.\nPROCEDURE: Posterior spinal fusion T4 to L1 with segmental pedicle screw instrumentation T4-L1, local autograft and allograft.\nDESCRIPTION: Pedicle screws were placed from T4 to L1. Deformity correction by rod derotation. The facets were decorticated and graft was placed.",
+        "20930 20936 22802 22843",
+    ),
+    (
+        "ARTH008",
+        "PROCEDURE: Presacral interbody fusion L5-S1 (AxiaLIF) with pedicle screws L5-S1 and allograft.",
+        "22586",
+    ),
+    (
+        "INST001",
+        "PROCEDURE: L4-5 posterolateral fusion with pedicle screws L4-L5, local autograft.\nDESCRIPTION: Pedicle screws were placed at L4 and L5 bilaterally. The transverse processes were decorticated and local autograft was placed.",
+        "20936 22612 22840",
+    ),
+    (
+        "INST002",
+        "PROCEDURE: ACDF C4-5, C5-6, C6-7 with cages and an anterior plate C4 to C7.",
+        "22551 22552x2 22846 22853x3",
+    ),
+    (
+        "INST003",
+        "PROCEDURE: Posterolateral fusion L3 to S1 with pedicle screws L3-S1 and bilateral S2-alar-iliac screws; local autograft.\nDESCRIPTION: Pedicle screws were placed at L3, L4, L5 and S1 and S2AI screws were placed. Transverse processes decorticated and local autograft placed.",
+        "20936 22612 22614x2 22842 22848",
+    ),
+    (
+        "INST004",
+        "PROCEDURE: Removal of posterior segmental instrumentation L3 to L5.\nDESCRIPTION: The rods were removed and the six pedicle screws at L3, L4 and L5 were removed. The fusion was solid. No new instrumentation was placed.",
+        "22852",
+    ),
+    ("DEV001", "PROCEDURE: ALIF L5-S1 with a PEEK cage with integrated screws and BMP.", "20930 22558 22853"),
+    (
+        "DEV002",
+        "PROCEDURE: C5 corpectomy with an expandable titanium corpectomy cage, anterior interbody arthrodesis C4 to C6, anterior plate C4-C6, local autograft.",
+        "20936 22554 22585 22845 22854 63081",
+    ),
+    (
+        "GRFT001",
+        "PROCEDURE: ACDF C5-6 with a structural allograft spacer and an anterior plate C5-C6.",
+        "20931 22551 22845",
+    ),
+    (
+        "DCMP001",
+        "PROCEDURE: Decompressive laminectomies of L3, L4 and L5 with bilateral foraminotomies for stenosis.",
+        "63047 63048x2",
+    ),
+    (
+        "DCMP001",
+        "PROCEDURE: L4-5 TLIF with posterolateral fusion, pedicle screws L4-L5, local autograft, and L4 decompressive laminectomy with bilateral foraminotomies for stenosis.",
+        "20936 22633 22840 63052",
+    ),
+    ("DCMP002", "PROCEDURE: Bilateral L4-5 laminotomies with foraminotomies for lateral recess stenosis.", "63030-50"),
+    ("DCMP002", "PROCEDURE: Left L5-S1 microdiscectomy. The operating microscope was used.", "63030"),
+    (
+        "DCMP003",
+        "PROCEDURE: Anterior cervical discectomy C5-6 without fusion, for a herniated disc compressing the C6 root.",
+        "63075",
+    ),
+    ("DCMP004", "PROCEDURE: Open-door laminoplasty C3 to C7 with mini-plates holding the laminae open.", "63051"),
+    (
+        "PROC001",
+        "PROCEDURE: Anterior C5 and C6 corpectomy with a titanium mesh cage, anterior arthrodesis C4 to C7 and an anterior plate C4-C7; local autograft. The operating microscope was used.",
+        "20936 22554 22585x2 22846 22854 63081 63082 69990",
+    ),
+    ("PROC002", "PROCEDURE: Cervical disc arthroplasty C5-6 and C6-7.", "22856 22858"),
+    ("PROC002", "PROCEDURE: Removal of C5-6 artificial disc (cervical disc arthroplasty removal).", "22864"),
+    ("PROC003", "PROCEDURE: Balloon kyphoplasty T12 and L1.", "22513 22515"),
+    (
+        "PROC004",
+        "PROCEDURE: Right minimally invasive sacroiliac joint fusion with three triangular titanium implants.",
+        "27279-RT",
+    ),
+    (
+        "PROC005",
+        "PROCEDURE: Exploration of L4-5 fusion.\nDESCRIPTION: The prior L4-5 fusion was explored and found solid. No further procedure was performed.",
+        "22830",
+    ),
+    (
+        "ADJ001",
+        "PROCEDURE: L4-5 TLIF with posterolateral fusion and pedicle screws L4-L5 placed with O-arm navigation; local autograft.\nDESCRIPTION: Navigation was used to place pedicle screws at L4 and L5. A cage was placed in the L4-5 disc space. The transverse processes were decorticated and local autograft was placed.",
+        "20936 22633 22840 22853 61783",
+    ),
+    ("ADJ002", "PROCEDURE: Left L5-S1 laminotomy and microdiscectomy using the operating microscope.", "63030"),
+    (
+        "MOD001",
+        "PROCEDURE: ALIF L5-S1 with PEEK cage and BMP. Co-surgeon: Dr. Vance (vascular surgery) performed the exposure.",
+        "20930 22558-62 22853",
+    ),
+    (
+        "MOD002",
+        "INDICATIONS: Postoperative epidural hematoma after L4 laminectomy two days ago.\nPROCEDURE: Return to the operating room for a malpositioned L5 screw: removal and reinsertion of the right L5 pedicle screw.",
+        "22849-78",
+    ),
+];
+
+#[test]
+fn every_rule_has_an_example() {
+    for r in RULES {
+        assert!(
+            CASES.iter().any(|(id, _, _)| *id == r.id),
+            "rule {} ({}) has no example in tests/rules.rs",
+            r.id,
+            r.name
+        );
+    }
+}
+
+#[test]
+fn rule_examples() {
+    let mut failures = Vec::new();
+    for (id, note, expected) in CASES {
+        let mut want: Vec<String> = expected.split_whitespace().map(String::from).collect();
+        want.sort();
+        let got = tokens(note);
+        if got != want {
+            failures.push(format!("{id}: expected {want:?}, got {got:?}\n  note: {note}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn rules_cite_known_sources_and_have_unique_ids() {
+    let mut ids = std::collections::BTreeSet::new();
+    for r in RULES {
+        assert!(ids.insert(r.id), "duplicate rule id {}", r.id);
+        assert!(!r.sources.is_empty(), "{} cites no source", r.id);
+        for s in r.sources {
+            assert!(KNOWLEDGE.source(s).is_some(), "{} cites unknown source {s}", r.id);
+        }
+    }
+}
+
+#[test]
+fn every_documentation_element_has_a_predicate() {
+    let f = interspace_notes::findings::Findings::default();
+    let line = interspace_coding::ProposedLine {
+        code: "22633".parse().unwrap(),
+        modifiers: Vec::new(),
+        units: 1,
+        rule: "TEST",
+        rationale: String::new(),
+        evidence: Vec::new(),
+        confidence: interspace_coding::Confidence::High,
+    };
+    for e in KNOWLEDGE.elements() {
+        assert!(
+            interspace_coding::documentation::check(&e.id, &f, &line).is_some(),
+            "element `{}` has no predicate",
+            e.id
+        );
+    }
+    assert!(interspace_coding::documentation::check("no-such-element", &f, &line).is_none());
+}
+
+#[test]
+fn never_proposes_a_code_outside_the_data() {
+    // A note naming a deleted code's procedure still gets only codes the RVU file knows.
+    let got = tokens(
+        "PROCEDURE: Application of intervertebral biomechanical device (22851) at L4-5 with TLIF and posterolateral fusion, pedicle screws L4-L5.",
+    );
+    for t in got {
+        let code = t.split(['-', 'x']).next().unwrap();
+        assert!(DATA.year(2025).unwrap().pfs.get(code.parse().unwrap()).is_some(), "{t}");
+    }
+}

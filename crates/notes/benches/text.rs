@@ -1,0 +1,47 @@
+//! Micro-benchmarks of the text layer on the corpus notes: the level grammar, the concept
+//! matcher, the ConText triggers, a whole document parse and the findings built from it.
+//!
+//! `cargo bench -p interspace-notes` (figures in docs/PERFORMANCE.md).
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use interspace_notes::{Document, Lexicon, scan_levels};
+
+fn corpus() -> (Vec<String>, Vec<Vec<u8>>) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/notes");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let notes: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+    let lower = notes.iter().map(|n| n.to_ascii_lowercase().into_bytes()).collect();
+    (notes, lower)
+}
+
+fn text_layer(c: &mut Criterion) {
+    let (notes, lower) = corpus();
+    let bytes: usize = notes.iter().map(String::len).sum();
+    let lexicon = Lexicon::embedded();
+    let mut g = c.benchmark_group("corpus");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("level_grammar", |b| {
+        b.iter(|| lower.iter().map(|t| scan_levels(black_box(t), None).len()).sum::<usize>())
+    });
+    g.bench_function("concept_matcher", |b| {
+        b.iter(|| lower.iter().map(|t| lexicon.concepts(black_box(t)).len()).sum::<usize>())
+    });
+    g.bench_function("context_triggers", |b| {
+        b.iter(|| lower.iter().map(|t| lexicon.triggers(black_box(t)).len()).sum::<usize>())
+    });
+    g.bench_function("document_parse", |b| {
+        b.iter(|| notes.iter().map(|t| Document::parse(black_box(t), lexicon).concepts.len()).sum::<usize>())
+    });
+    g.bench_function("findings", |b| {
+        let docs: Vec<Document<'_>> = notes.iter().map(|t| Document::parse(t, lexicon)).collect();
+        b.iter(|| docs.iter().map(|d| interspace_notes::findings::build(black_box(d)).fusions.len()).sum::<usize>())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, text_layer);
+criterion_main!(benches);

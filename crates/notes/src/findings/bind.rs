@@ -1,0 +1,249 @@
+//! Binding levels to the concept mentions they belong to.
+//!
+//! A sentence is cut into chunks at `,`, `and`, `with`, `plus`, `as well as`, `followed by`.
+//! A concept takes the levels of its own chunk and of the level-only chunks that follow it
+//! ("screws at L4, L5 and S1"); a level-only chunk with no concept before it belongs to the next
+//! concept ("L3-4 and L4-5 XLIF"). A concept with no level in its chunk takes the sentence's
+//! levels, and in the narrative a sentence with no level takes the levels of the last sentence
+//! that named one ("At L4-5 … The disc was removed … A cage was placed").
+
+use crate::concept::Concept;
+use crate::document::Document;
+use crate::level::LevelRef;
+use crate::lexicon::SectionKind;
+
+/// A concept mention with the levels it is about.
+#[derive(Clone, Debug)]
+pub(crate) struct Bound {
+    /// Index into `Document::concepts`.
+    pub concept: usize,
+    /// Indexes into `Document::levels`.
+    pub levels: Vec<usize>,
+    /// The levels came from an earlier sentence.
+    pub from_focus: bool,
+}
+
+/// Concepts that are located at levels (procedures, devices, anatomy).
+pub(crate) fn takes_levels(c: Concept) -> bool {
+    use Concept::*;
+    matches!(
+        c,
+        Fusion
+            | InterbodyFusion
+            | Tlif
+            | Plif
+            | Alif
+            | LateralInterbody
+            | ObliqueInterbody
+            | Acdf
+            | Presacral
+            | PosterolateralFusion
+            | Decortication
+            | TransverseProcess
+            | Facet
+            | Pars
+            | Osteotomy
+            | Discectomy
+            | Microdiscectomy
+            | Laminectomy
+            | Laminotomy
+            | Foraminotomy
+            | Facetectomy
+            | Decompression
+            | Laminoplasty
+            | Corpectomy
+            | Arthroplasty
+            | Kyphoplasty
+            | Vertebroplasty
+            | HardwareRemoval
+            | Reinsertion
+            | Exploration
+            | PseudarthrosisRepair
+            | PedicleScrew
+            | Screw
+            | LateralMassScrew
+            | Rod
+            | Hook
+            | Wire
+            | Instrumentation
+            | Plate
+            | OccipitalFixation
+            | Cage
+            | StructuralAllograft
+            | IliacFixation
+            | Cement
+            | DiscSpace
+            | DeformityCorrection
+    )
+}
+
+/// Concepts whose sentence moves the narrative's level focus: procedures, devices and the anatomy
+/// being worked on (not rods, which span the construct).
+fn focus_concept(c: Concept) -> bool {
+    takes_levels(c) && c != Concept::Rod
+}
+
+/// A level preceded by words that deny it.
+fn denied(doc: &Document<'_>, start: usize) -> bool {
+    let before = &doc.norm.text[start.saturating_sub(14)..start];
+    [&b"not "[..], b"not at ", b"rather than ", b"instead of ", b"except ", b"other than "]
+        .iter()
+        .any(|w| before.ends_with(w))
+}
+
+/// Concepts about one disc space.
+fn disc_concept(c: Concept) -> bool {
+    use Concept::*;
+    matches!(
+        c,
+        DiscSpace
+            | Discectomy
+            | Microdiscectomy
+            | Facet
+            | Facetectomy
+            | Tlif
+            | Plif
+            | Alif
+            | LateralInterbody
+            | ObliqueInterbody
+            | Acdf
+            | InterbodyFusion
+            | Cage
+            | StructuralAllograft
+            | Laminotomy
+            | Foraminotomy
+            | Arthroplasty
+            | Decompression
+    )
+}
+
+/// Concepts that keep the levels of their chunk: those located at levels, and anatomy whose
+/// levels are not the procedure's ("the existing L4-5 fusion mass", "the L5 nerve root").
+fn owns_levels(c: Concept) -> bool {
+    takes_levels(c)
+        || matches!(c, Concept::PriorSurgery | Concept::HardwarePart | Concept::ThecalSac | Concept::OrientedAnatomy)
+}
+
+const SEPARATORS: &[&[u8]] =
+    &[b", ", b"; ", b" and ", b" with ", b" plus ", b" as well as ", b" followed by ", b" along with ", b" then "];
+
+/// Sections whose sentences carry their levels forward to the next sentence.
+fn keeps_focus(kind: SectionKind) -> bool {
+    matches!(kind, SectionKind::Narrative | SectionKind::Preamble | SectionKind::Findings | SectionKind::Other)
+}
+
+pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
+    let mut out = Vec::with_capacity(doc.concepts.len());
+    // Two registers: the levels of the last sentence about work at a disc space, and of the last
+    // sentence about any work. Disc-space concepts read the first, others the second.
+    let mut focus: Vec<usize> = Vec::new();
+    let mut disc_focus: Vec<usize> = Vec::new();
+    let mut focus_section = usize::MAX;
+    let mut ci = 0;
+    let mut li = 0;
+    for (si, sentence) in doc.sentences.iter().enumerate() {
+        let c_start = ci;
+        while ci < doc.concepts.len() && doc.concepts[ci].sentence == si {
+            ci += 1;
+        }
+        let l_start = li;
+        while li < doc.levels.len() && doc.levels[li].sentence == si {
+            li += 1;
+        }
+        let concepts = c_start..ci;
+        // "(not C4-C7 as listed above)", "rather than L3": levels said not to be the ones.
+        let levels: Vec<usize> = (l_start..li).filter(|&l| !denied(doc, doc.levels[l].start)).collect();
+        if sentence.section != focus_section {
+            focus.clear();
+            disc_focus.clear();
+            focus_section = sentence.section;
+        }
+
+        // Chunk boundaries inside the sentence (normalized offsets).
+        let text = doc.sentence_text(si);
+        let mut cuts = vec![sentence.start];
+        let mut k = 0;
+        while k < text.len() {
+            if let Some(sep) = SEPARATORS.iter().find(|s| text[k..].starts_with(s)) {
+                cuts.push(sentence.start + k + sep.len());
+                k += sep.len();
+            } else {
+                k += 1;
+            }
+        }
+        let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
+        let n_chunks = cuts.len();
+        let mut chunk_levels: Vec<Vec<usize>> = vec![Vec::new(); n_chunks];
+        for &l in &levels {
+            chunk_levels[chunk_of(doc.levels[l].start)].push(l);
+        }
+        let mut has_concept = vec![false; n_chunks];
+        for c in concepts.clone() {
+            if owns_levels(doc.concepts[c].concept) {
+                has_concept[chunk_of(doc.concepts[c].start)] = true;
+            }
+        }
+        // Owner of each level-only chunk: the previous concept chunk, else the next one.
+        let mut owned: Vec<Vec<usize>> = chunk_levels.clone();
+        for k in 0..n_chunks {
+            if has_concept[k] || chunk_levels[k].is_empty() {
+                continue;
+            }
+            let owner = (0..k).rev().find(|j| has_concept[*j]).or_else(|| (k + 1..n_chunks).find(|j| has_concept[*j]));
+            if let Some(o) = owner {
+                let moved = chunk_levels[k].clone();
+                owned[o].extend(moved);
+                owned[k].clear();
+            }
+        }
+        let sentence_has_levels = levels.iter().any(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_)));
+        for c in concepts {
+            let mut ls = owned[chunk_of(doc.concepts[c].start)].clone();
+            let mut from_focus = false;
+            if ls.is_empty() {
+                ls = levels.clone();
+            }
+            if ls.is_empty() && keeps_focus(doc.sections[sentence.section].kind) {
+                ls = if disc_concept(doc.concepts[c].concept) && !disc_focus.is_empty() {
+                    disc_focus.clone()
+                } else {
+                    focus.clone()
+                };
+                from_focus = true;
+            }
+            ls.sort_unstable();
+            out.push(Bound { concept: c, levels: ls, from_focus });
+        }
+        // Only a sentence about work done sets the focus: "the L3-4 facet capsules were preserved"
+        // does not move the operation to L3-4.
+        let sets_focus = (c_start..ci).any(|c| {
+            let hit = &doc.concepts[c];
+            focus_concept(hit.concept) && hit.context.is_affirmed()
+        }) && !["preserv", "intact", "spared", "protected", "left alone", "not violated", "untouched"]
+            .iter()
+            .any(|w| doc.sentence_has(si, w));
+        // A sentence opening with a level label ("L4-5: the retractor was redocked …") moves both
+        // registers to that level: what follows, until the next label, happens there.
+        let labelled = levels.first().is_some_and(|&l| {
+            let lv = &doc.levels[l];
+            let before = &text[..lv.start.saturating_sub(sentence.start).min(text.len())];
+            let after = &text[lv.end.saturating_sub(sentence.start).min(text.len())..];
+            matches!(before.trim_ascii(), b"" | b"at" | b"level")
+                && after.trim_ascii_start().starts_with(b":")
+                && !matches!(lv.level, LevelRef::Count(_))
+        });
+        if labelled && keeps_focus(doc.sections[sentence.section].kind) {
+            let first = levels[0];
+            disc_focus = vec![first];
+            focus = vec![first];
+        } else if sentence_has_levels && sets_focus && keeps_focus(doc.sections[sentence.section].kind) {
+            let named: Vec<usize> =
+                levels.into_iter().filter(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_))).collect();
+            if (c_start..ci).any(|c| disc_concept(doc.concepts[c].concept) && doc.concepts[c].context.is_affirmed()) {
+                disc_focus.clone_from(&named);
+            }
+            focus = named;
+        }
+    }
+    out
+}

@@ -1,0 +1,2171 @@
+//! From a parsed note to the procedure model ([`Findings`]).
+//!
+//! Each fact is read from the concept mentions that ConText affirms, located by the levels bound
+//! to them (see `bind`), and kept with its evidence spans. The header's procedure list and the
+//! narrative are read separately; where both name levels for the same kind of fact the narrative
+//! wins and the disagreement is recorded as a [`Discrepancy`].
+
+mod bind;
+mod model;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use model::*;
+
+use crate::concept::Concept;
+use crate::document::{ConceptHit, Context, Document};
+use crate::level::{Interspace, LevelRef, Region, Vertebra};
+use crate::lexicon::{Lexicon, SectionKind};
+use crate::text::Span;
+use bind::{Bound, bind};
+
+/// Parses and reads a note in one step, with the embedded vocabulary.
+pub fn analyze(text: &str) -> Findings {
+    let doc = Document::parse(text, Lexicon::embedded());
+    build(&doc)
+}
+
+/// Sections where procedures done in this operation are described.
+fn describes_procedure(kind: SectionKind) -> bool {
+    matches!(
+        kind,
+        SectionKind::Procedures
+            | SectionKind::Narrative
+            | SectionKind::Preamble
+            | SectionKind::Implants
+            | SectionKind::Other
+    )
+}
+
+fn source_of(kind: SectionKind) -> Source {
+    if kind == SectionKind::Procedures { Source::Header } else { Source::Narrative }
+}
+
+/// A bound mention with everything the rules look at.
+struct M<'d> {
+    hit: &'d ConceptHit,
+    levels: Vec<LevelRef>,
+    level_spans: Vec<Span>,
+    span: Span,
+    section: SectionKind,
+    from_focus: bool,
+}
+
+impl M<'_> {
+    fn evidence(&self) -> Vec<Span> {
+        let mut e = vec![self.span];
+        if !self.from_focus {
+            e.extend(self.level_spans.iter().copied());
+        }
+        e.sort();
+        e.dedup();
+        e
+    }
+
+    fn interspaces(&self) -> Vec<Interspace> {
+        let mut out: Vec<Interspace> = self.levels.iter().flat_map(|l| l.interspaces()).collect();
+        // "L4 and L5" named as two vertebrae around a disc space.
+        let singles: Vec<Vertebra> =
+            self.levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }).collect();
+        if out.is_empty() && singles.len() >= 2 {
+            let (lo, hi) = (singles.iter().min().copied(), singles.iter().max().copied());
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                out = LevelRef::Span(lo, hi).interspaces();
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn vertebrae(&self) -> Vec<Vertebra> {
+        let mut out: Vec<Vertebra> = self.levels.iter().flat_map(|l| l.vertebrae()).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn pelvis(&self) -> bool {
+        self.levels.contains(&LevelRef::Pelvis)
+    }
+
+    fn affirmed(&self) -> bool {
+        self.hit.context.is_affirmed()
+    }
+
+    fn removed(&self) -> bool {
+        self.hit.context.has(Context::REMOVED)
+    }
+}
+
+/// The whole reading context: the document, the mentions, and sentence-level lookups.
+struct Reader<'d, 'a> {
+    doc: &'d Document<'a>,
+    mentions: Vec<M<'d>>,
+    /// Mentions per sentence (indexes into `mentions`).
+    by_sentence: Vec<Vec<usize>>,
+    /// Mentions per concept, in note order.
+    by_concept: Vec<Vec<usize>>,
+}
+
+impl<'d, 'a> Reader<'d, 'a> {
+    fn new(doc: &'d Document<'a>) -> Reader<'d, 'a> {
+        let bound: Vec<Bound> = bind(doc);
+        let mut mentions = Vec::with_capacity(bound.len());
+        let mut by_sentence: Vec<Vec<usize>> = vec![Vec::new(); doc.sentences.len()];
+        let mut by_concept: Vec<Vec<usize>> = vec![Vec::new(); Concept::COUNT];
+        for b in bound {
+            let hit = &doc.concepts[b.concept];
+            if let Some(v) = by_sentence.get_mut(hit.sentence) {
+                v.push(mentions.len());
+            }
+            by_concept[hit.concept as usize].push(mentions.len());
+            mentions.push(M {
+                hit,
+                levels: b.levels.iter().map(|&l| doc.levels[l].level).collect(),
+                level_spans: b.levels.iter().map(|&l| doc.level_span(&doc.levels[l])).collect(),
+                span: doc.concept_span(hit),
+                section: doc.section_of(hit.sentence),
+                from_focus: b.from_focus,
+            });
+        }
+        Reader { doc, mentions, by_sentence, by_concept }
+    }
+
+    /// Affirmed mentions of a concept in procedure sections.
+    fn done(&self, c: Concept) -> impl Iterator<Item = &M<'d>> {
+        self.by_concept[c as usize]
+            .iter()
+            .map(|&i| &self.mentions[i])
+            .filter(|m| m.affirmed() && describes_procedure(m.section))
+    }
+
+    fn any_done(&self, c: Concept) -> bool {
+        self.done(c).next().is_some()
+    }
+
+    /// Whether a sentence mentions a concept (affirmed or not, unless `affirmed`).
+    fn sentence_has(&self, sentence: usize, c: Concept, affirmed: bool) -> bool {
+        self.by_sentence.get(sentence).is_some_and(|v| {
+            v.iter().any(|&i| self.mentions[i].hit.concept == c && (!affirmed || self.mentions[i].affirmed()))
+        })
+    }
+
+    fn sentence_any(&self, sentence: usize, cs: &[Concept]) -> bool {
+        cs.iter().any(|c| self.sentence_has(sentence, *c, true))
+    }
+
+    fn first_evidence(&self, cs: &[Concept], sections: impl Fn(SectionKind) -> bool) -> Option<Evidence> {
+        let spans: Vec<Span> = self
+            .mentions
+            .iter()
+            .filter(|m| cs.contains(&m.hit.concept) && m.affirmed() && sections(m.section))
+            .map(|m| m.span)
+            .take(3)
+            .collect();
+        (!spans.is_empty()).then_some(spans)
+    }
+}
+
+fn side_in(doc: &Document<'_>, sentence: usize) -> Side {
+    let bilateral = ["bilateral", "bilaterally", "both sides", "on both sides", "left and right", "right and left"]
+        .iter()
+        .any(|w| doc.sentence_has(sentence, w));
+    let left = side_word(doc.sentence_text(sentence), b"left");
+    let right = side_word(doc.sentence_text(sentence), b"right");
+    match (bilateral, left, right) {
+        (true, _, _) | (_, true, true) => Side::Bilateral,
+        (_, true, false) => Side::Left,
+        (_, false, true) => Side::Right,
+        _ => Side::Unstated,
+    }
+}
+
+/// Whether `word` names a side of the work in a sentence: a whole word, not the verb ("was left
+/// in place", "left alone") and not a side said to be untouched ("the left SI joint was not
+/// treated").
+fn side_word(t: &[u8], word: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(k) = t[from..].windows(word.len()).position(|w| w == word) {
+        let at = from + k;
+        let end = at + word.len();
+        from = end;
+        let whole =
+            (at == 0 || !t[at - 1].is_ascii_alphanumeric()) && t.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if !whole {
+            continue;
+        }
+        let before = &t[at.saturating_sub(6)..at];
+        let after = &t[end..(end + 45).min(t.len())];
+        let has = |hay: &[u8], w: &str| hay.windows(w.len()).any(|x| x == w.as_bytes());
+        let verb = has(before, "was ") || has(before, "were ") || has(before, "be ") || has(before, "is ");
+        let untouched =
+            ["was not", "were not", "not treated", "untreated", "not addressed", "not operated", "left alone"]
+                .iter()
+                .any(|w| has(after, w))
+                || has(&t[at.saturating_sub(8)..at], "no ");
+        if !verb && !untouched {
+            return true;
+        }
+    }
+    false
+}
+
+/// The side of the work a sentence describes: its own side words, or those of a recent sentence
+/// of the same section that opened a side ("Right side: …", "On the left, …").
+fn side_of(doc: &Document<'_>, sentence: usize) -> Side {
+    let own = side_in(doc, sentence);
+    if own != Side::Unstated {
+        return own;
+    }
+    let section = doc.sentences[sentence].section;
+    for prev in (sentence.saturating_sub(4)..sentence).rev() {
+        if doc.sentences[prev].section != section {
+            break;
+        }
+        let t = doc.sentence_text(prev);
+        for (opener, side) in [
+            ("right side", Side::Right),
+            ("left side", Side::Left),
+            ("on the right", Side::Right),
+            ("on the left", Side::Left),
+            ("right:", Side::Right),
+            ("left:", Side::Left),
+        ] {
+            if t.starts_with(opener.as_bytes()) {
+                return side;
+            }
+        }
+    }
+    Side::Unstated
+}
+
+/// The approach a note is written for, from the approach words of its narrative and header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NoteApproach {
+    Anterior,
+    Lateral,
+    Posterior,
+    Unknown,
+}
+
+fn note_approach(r: &Reader<'_, '_>) -> NoteApproach {
+    let count = |cs: &[Concept]| {
+        r.mentions
+            .iter()
+            .filter(|m| cs.contains(&m.hit.concept) && m.affirmed() && describes_procedure(m.section))
+            .count()
+    };
+    let anterior = count(&[
+        Concept::Anterior,
+        Concept::Retroperitoneal,
+        Concept::Transperitoneal,
+        Concept::Alif,
+        Concept::Acdf,
+        Concept::Plate,
+    ]);
+    let lateral = count(&[Concept::Lateral, Concept::LateralInterbody, Concept::ObliqueInterbody]);
+    let posterior = count(&[
+        Concept::Posterior,
+        Concept::Tlif,
+        Concept::Plif,
+        Concept::PosterolateralFusion,
+        Concept::PedicleScrew,
+        Concept::Laminectomy,
+    ]);
+    if lateral > 0 && lateral >= anterior && lateral >= posterior {
+        NoteApproach::Lateral
+    } else if anterior > posterior {
+        NoteApproach::Anterior
+    } else if posterior > 0 {
+        NoteApproach::Posterior
+    } else if anterior > 0 {
+        NoteApproach::Anterior
+    } else {
+        NoteApproach::Unknown
+    }
+}
+
+/// Builds the findings of a parsed note.
+pub fn build(doc: &Document<'_>) -> Findings {
+    let r = Reader::new(doc);
+    let mut f = Findings::default();
+    let approach = note_approach(&r);
+    fusions(&r, approach, &mut f);
+    cancel_levels(&r, &mut f);
+    corpectomies(&r, &mut f);
+    decompressions(&r, approach, &mut f);
+    devices(&r, &mut f);
+    constructs(&r, &mut f);
+    grafts(&r, &mut f);
+    other_procedures(&r, &mut f);
+    adjuncts(&r, &mut f);
+    cues(&r, &mut f);
+    f
+}
+
+/// Words that say the work planned at a level was not done there.
+const NOT_DONE_AT_LEVEL: &[&str] = &[
+    "abandon",
+    "aborted",
+    "not completed",
+    "could not be completed",
+    "not disturbed",
+    "not operated",
+    "not touched",
+    "left alone",
+    "no disc work",
+    "not fused",
+    "not addressed",
+    "not treated",
+    "not entered",
+    "was not performed",
+    "were not performed",
+    "deferred",
+    "not instrumented",
+    "was not done",
+    "were not done",
+    "not included",
+];
+
+/// Interspaces the narrative says were not operated on: the procedure list's facts there do not
+/// stand ("L5-S1 was abandoned because of bleeding", "the L5-S1 facets were not disturbed").
+fn cancel_levels(r: &Reader<'_, '_>, f: &mut Findings) {
+    let mut cancelled: BTreeSet<Interspace> = BTreeSet::new();
+    for (i, s) in r.doc.sentences.iter().enumerate() {
+        let kind = r.doc.sections[s.section].kind;
+        if !describes_procedure(kind)
+            || kind == SectionKind::Procedures && !NOT_DONE_AT_LEVEL.iter().any(|w| r.doc.sentence_has(i, w))
+        {
+            continue;
+        }
+        if !NOT_DONE_AT_LEVEL.iter().any(|w| r.doc.sentence_has(i, w)) {
+            continue;
+        }
+        for l in r.doc.levels.iter().filter(|l| l.sentence == i) {
+            cancelled.extend(l.level.interspaces());
+        }
+    }
+    if cancelled.is_empty() {
+        return;
+    }
+    let before = f.fusions.len();
+    f.fusions.retain(|x| !(cancelled.contains(&x.interspace) && (x.source == Source::Header || !x.explicit)));
+    if f.fusions.len() != before {
+        let list: Vec<String> = cancelled.iter().map(ToString::to_string).collect();
+        f.discrepancies.push(Discrepancy {
+            what: "levels",
+            header: list.join(", "),
+            narrative: format!("no work at {}", list.join(", ")),
+            evidence: Vec::new(),
+        });
+    }
+}
+
+/// The first spans of affirmed mentions of `cs` in procedure sections whose sentence passes `keep`.
+fn spans_where(r: &Reader<'_, '_>, cs: &[Concept], keep: impl Fn(usize) -> bool) -> Option<Evidence> {
+    let v: Vec<Span> = r
+        .mentions
+        .iter()
+        .filter(|m| {
+            cs.contains(&m.hit.concept) && m.affirmed() && describes_procedure(m.section) && keep(m.hit.sentence)
+        })
+        .map(|m| m.span)
+        .take(3)
+        .collect();
+    (!v.is_empty()).then_some(v)
+}
+
+fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
+    let technique = [
+        Concept::Tlif,
+        Concept::Plif,
+        Concept::Alif,
+        Concept::LateralInterbody,
+        Concept::ObliqueInterbody,
+        Concept::Acdf,
+        Concept::Presacral,
+        Concept::InterbodyFusion,
+        Concept::PosterolateralFusion,
+        Concept::Laminectomy,
+        Concept::Laminotomy,
+        Concept::Corpectomy,
+        Concept::Arthroplasty,
+        Concept::Kyphoplasty,
+        Concept::Vertebroplasty,
+        Concept::Microdiscectomy,
+    ];
+    let mut unlocated = Vec::new();
+    for c in technique {
+        let ms: Vec<&M<'_>> = r.done(c).collect();
+        if !ms.is_empty() && ms.iter().all(|m| m.levels.iter().all(|l| matches!(l, LevelRef::Count(_)))) {
+            unlocated.push((c.id(), ms[0].span));
+        }
+    }
+    let narrative = |k: SectionKind| !matches!(k, SectionKind::Procedures);
+    let c = &mut f.cues;
+    c.unlocated = unlocated;
+    c.disc_preparation = r
+        .mentions
+        .iter()
+        .filter(|m| {
+            matches!(m.hit.concept, Concept::Discectomy | Concept::DiscSpace)
+                && m.affirmed()
+                && narrative(m.section)
+                && describes_procedure(m.section)
+        })
+        .map(|m| m.span)
+        .take(3)
+        .collect::<Vec<_>>()
+        .into();
+    if c.disc_preparation.as_ref().is_some_and(Vec::is_empty) {
+        c.disc_preparation = None;
+    }
+    c.posterolateral_bed = spans_where(r, &[Concept::Decortication], |s| {
+        r.sentence_any(s, &[Concept::TransverseProcess, Concept::Facet, Concept::Pars])
+            || r.doc.sentence_has(s, "gutter")
+            || r.doc.sentence_has(s, "lamina")
+    })
+    .or_else(|| {
+        spans_where(r, &[Concept::PosterolateralFusion], |s| {
+            r.doc.sentence_has(s, "gutter") || r.sentence_any(s, &[Concept::TransverseProcess])
+        })
+    });
+    c.separate_incision = spans_where(r, &[Concept::SeparateIncision], |_| true);
+    c.decompression_target = spans_where(r, &[Concept::ThecalSac], |s| {
+        r.sentence_any(
+            s,
+            &[
+                Concept::Laminectomy,
+                Concept::Laminotomy,
+                Concept::Foraminotomy,
+                Concept::Decompression,
+                Concept::Discectomy,
+                Concept::Microdiscectomy,
+                Concept::Facetectomy,
+            ],
+        ) || r.doc.sentence_has(s, "decompress")
+    });
+    c.anterior_decompression = spans_where(r, &[Concept::ThecalSac, Concept::Decompression], |s| {
+        r.doc.sentence_has(s, "osteophyte")
+            || r.doc.sentence_has(s, "posterior longitudinal ligament")
+            || r.doc.sentence_has(s, "pll")
+            || r.doc.sentence_has(s, "decompress")
+    });
+    c.indication = r
+        .doc
+        .sections
+        .iter()
+        .find(|s| matches!(s.kind, SectionKind::Diagnosis | SectionKind::Indications) && s.end > s.start + 3)
+        .and_then(|s| s.header)
+        .map(|h| vec![h]);
+    c.monitoring_time = spans_where(r, &[Concept::Neuromonitoring], |s| {
+        r.doc.sentence_has(s, "minute")
+            || r.doc.sentence_has(s, "hour")
+            || r.doc.sentence_has(s, " from ") && r.doc.sentence_text(s).contains(&b':')
+    })
+    .or_else(|| {
+        r.mentions
+            .iter()
+            .filter(|m| {
+                m.hit.concept == Concept::Neuromonitoring
+                    && m.section == SectionKind::Monitoring
+                    && (r.doc.sentence_has(m.hit.sentence, "minute") || r.doc.sentence_has(m.hit.sentence, "hour"))
+            })
+            .map(|m| vec![m.span])
+            .next()
+    });
+    c.correction = spans_where(r, &[Concept::DeformityCorrection], |_| true);
+    // Revision words with the decompression they qualify, or in the procedure list of a note
+    // that decompresses without fusing.
+    if f.fusions.is_empty() {
+        f.reexploration = spans_where(r, &[Concept::Revision], |s| {
+            r.sentence_any(s, &[Concept::Laminotomy, Concept::Discectomy, Concept::Microdiscectomy])
+                || r.doc.sentences[s].section < r.doc.sections.len()
+                    && r.doc.sections[r.doc.sentences[s].section].kind == SectionKind::Procedures
+        });
+    }
+    c.exploration_result = spans_where(r, &[Concept::Exploration], |s| {
+        r.doc.sentence_has(s, "solid")
+            || r.doc.sentence_has(s, "pseudarthrosis")
+            || r.doc.sentence_has(s, "nonunion")
+            || r.doc.sentence_has(s, "motion")
+            || r.doc.sentence_has(s, "healed")
+    });
+    let role_words =
+        ["performed", "provided", "exposure", "approach", "retract", "assisted", "mobiliz", "closure", "resident"];
+    let role = |c: Concept| -> Option<Evidence> {
+        let v: Vec<Span> = r
+            .mentions
+            .iter()
+            .filter(|m| {
+                m.hit.concept == c
+                    && !m.hit.context.has(Context::NEGATED)
+                    && role_words.iter().any(|w| r.doc.sentence_has(m.hit.sentence, w))
+            })
+            .map(|m| m.span)
+            .take(2)
+            .collect();
+        (!v.is_empty()).then_some(v)
+    };
+    let co = role(Concept::CoSurgeon);
+    let asst = role(Concept::Assistant);
+    f.cues.co_surgeon_role = co;
+    f.cues.assistant_role = asst;
+}
+
+fn interbody_kind(c: Concept) -> Option<InterbodyApproach> {
+    Some(match c {
+        Concept::Tlif => InterbodyApproach::Transforaminal,
+        Concept::Plif => InterbodyApproach::Posterior,
+        Concept::Alif => InterbodyApproach::Anterior,
+        Concept::LateralInterbody => InterbodyApproach::Lateral,
+        Concept::ObliqueInterbody => InterbodyApproach::Oblique,
+        Concept::Acdf => InterbodyApproach::AnteriorCervical,
+        Concept::Presacral => InterbodyApproach::Presacral,
+        _ => return None,
+    })
+}
+
+/// The approach of an interbody fusion named without a technique ("interbody fusion", a cage).
+fn infer_interbody(
+    r: &Reader<'_, '_>,
+    sentence: usize,
+    region: Option<Region>,
+    approach: NoteApproach,
+) -> InterbodyApproach {
+    if r.sentence_any(sentence, &[Concept::Tlif]) {
+        return InterbodyApproach::Transforaminal;
+    }
+    if r.sentence_any(sentence, &[Concept::LateralInterbody, Concept::Lateral]) {
+        return InterbodyApproach::Lateral;
+    }
+    if r.sentence_any(sentence, &[Concept::ObliqueInterbody]) {
+        return InterbodyApproach::Oblique;
+    }
+    if r.sentence_any(sentence, &[Concept::LateralExtracavitary]) {
+        return InterbodyApproach::LateralExtracavitary;
+    }
+    let anterior_here =
+        r.sentence_any(sentence, &[Concept::Anterior, Concept::Retroperitoneal, Concept::Transperitoneal]);
+    let posterior_here = r.sentence_any(sentence, &[Concept::Posterior, Concept::Plif]);
+    let cervical = region == Some(Region::Cervical);
+    match (anterior_here, posterior_here, approach) {
+        (true, false, _) | (false, false, NoteApproach::Anterior) => {
+            if cervical {
+                InterbodyApproach::AnteriorCervical
+            } else {
+                InterbodyApproach::Anterior
+            }
+        }
+        (false, true, _) | (false, false, NoteApproach::Posterior) => {
+            if r.any_done(Concept::Tlif) || r.doc.concepts.iter().any(|c| c.concept == Concept::Tlif) {
+                InterbodyApproach::Transforaminal
+            } else {
+                InterbodyApproach::Posterior
+            }
+        }
+        (false, false, NoteApproach::Lateral) => InterbodyApproach::Lateral,
+        _ => InterbodyApproach::Unknown,
+    }
+}
+
+fn region_of(is: &[Interspace]) -> Option<Region> {
+    is.first().map(|i| i.region())
+}
+
+fn push_fusion(
+    out: &mut Vec<Fusion>,
+    interspace: Interspace,
+    kind: FusionKind,
+    source: Source,
+    explicit: bool,
+    evidence: Vec<Span>,
+) {
+    if let Some(f) = out.iter_mut().find(|f| f.interspace == interspace && f.kind == kind && f.source == source) {
+        f.evidence.extend(evidence);
+        f.evidence.sort();
+        f.evidence.dedup();
+        f.explicit |= explicit;
+    } else {
+        out.push(Fusion { interspace, kind, source, explicit, evidence });
+    }
+}
+
+fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
+    let repeated = repeated_interspaces(r);
+    let mut all: Vec<Fusion> = Vec::new();
+    let mut generic: Vec<(Interspace, Source, Vec<Span>, usize, bool)> = Vec::new();
+    let posterolateral_bed = r.mentions.iter().any(|m| {
+        m.affirmed()
+            && describes_procedure(m.section)
+            && matches!(m.hit.concept, Concept::Decortication)
+            && r.sentence_any(m.hit.sentence, &[Concept::TransverseProcess, Concept::Facet, Concept::Pars])
+    });
+    for m in &r.mentions {
+        if !m.affirmed() || !describes_procedure(m.section) {
+            continue;
+        }
+        let source = source_of(m.section);
+        let sentence = m.hit.sentence;
+        let mut is = m.interspaces();
+        match m.hit.concept {
+            c if interbody_kind(c).is_some() => {
+                let kind = interbody_kind(c).unwrap_or(InterbodyApproach::Unknown);
+                if kind == InterbodyApproach::Presacral && is.is_empty() {
+                    is = Interspace::below(Vertebra::new(b'l', 5).unwrap_or(Vertebra::S1)).into_iter().collect();
+                }
+                // "Transforaminal approach" alone is the TLIF corridor only when interbody work is
+                // in the same sentence or the note names a TLIF elsewhere.
+                for i in is {
+                    push_fusion(&mut all, i, FusionKind::Interbody(kind), source, !m.from_focus, m.evidence());
+                }
+            }
+            Concept::InterbodyFusion => {
+                let kind = infer_interbody(r, sentence, region_of(&is).or(r.doc.region), approach);
+                for i in is {
+                    push_fusion(&mut all, i, FusionKind::Interbody(kind), source, !m.from_focus, m.evidence());
+                }
+            }
+            Concept::PosterolateralFusion => {
+                // "posterolateral" alone is an approach word unless fusion or graft is in the sentence.
+                let explicit = !r.doc.sentence_text(sentence).windows(14).all(|w| w != b"posterolateral")
+                    && !r.sentence_any(
+                        sentence,
+                        &[
+                            Concept::Fusion,
+                            Concept::BoneGraft,
+                            Concept::LocalAutograft,
+                            Concept::Allograft,
+                            Concept::Dbm,
+                            Concept::Bmp,
+                            Concept::Decortication,
+                        ],
+                    );
+                let word = m.span;
+                let text = &r.doc.text()[word.start..word.end].to_ascii_lowercase();
+                if text == "posterolateral" && explicit {
+                    continue;
+                }
+                for i in is {
+                    push_fusion(&mut all, i, FusionKind::Posterolateral, source, !m.from_focus, m.evidence());
+                }
+            }
+            Concept::Decortication
+                if (r.sentence_any(sentence, &[Concept::TransverseProcess, Concept::Facet, Concept::Pars])
+                    || r.doc.sentence_has(sentence, "gutter")
+                    || r.doc.sentence_has(sentence, "lamina")) =>
+            {
+                for i in is {
+                    push_fusion(&mut all, i, FusionKind::Posterolateral, source, !m.from_focus, m.evidence());
+                }
+            }
+            Concept::Fusion => {
+                for i in is {
+                    generic.push((i, source, m.evidence(), sentence, !m.from_focus));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Bone graft set into a disc space ("the tricortical graft was tamped into the C5-6
+    // interspace") is an interbody fusion too.
+    let inserted = [
+        "placed",
+        "inserted",
+        "impacted",
+        "tamped",
+        "tapped into",
+        "packed into",
+        "seated",
+        "countersunk",
+        "positioned",
+    ];
+    for m in &r.mentions {
+        let graft = matches!(
+            m.hit.concept,
+            Concept::Tricortical | Concept::BoneGraft | Concept::StructuralAllograft | Concept::IliacCrest
+        );
+        if !graft || !m.affirmed() || !describes_procedure(m.section) || m.removed() {
+            continue;
+        }
+        let s = m.hit.sentence;
+        // The disc space may be named in the sentence before ("The interspace measured 7 mm. The
+        // graft was trimmed and tapped into place.").
+        let disc_named = r.sentence_any(s, &[Concept::DiscSpace])
+            || s > 0
+                && r.doc.sentences[s - 1].section == r.doc.sentences[s].section
+                && r.sentence_any(s - 1, &[Concept::DiscSpace]);
+        let into_disc = disc_named && inserted.iter().any(|w| r.doc.sentence_has(s, w));
+        if !into_disc
+            || r.sentence_any(s, &[Concept::Corpectomy, Concept::PosterolateralFusion, Concept::TransverseProcess])
+        {
+            continue;
+        }
+        // Graft words carry no level: the disc space named with them has it.
+        let mut levels = m.interspaces();
+        if levels.is_empty() {
+            // The last disc-space work named with an interspace before the graft went in.
+            levels = r
+                .mentions
+                .iter()
+                .filter(|d| {
+                    d.hit.sentence <= s
+                        && d.section == m.section
+                        && matches!(d.hit.concept, Concept::DiscSpace | Concept::Discectomy | Concept::Microdiscectomy)
+                })
+                .rev()
+                .map(M::interspaces)
+                .find(|is| !is.is_empty())
+                .unwrap_or_default();
+        }
+        for i in levels {
+            let source = source_of(m.section);
+            if !all
+                .iter()
+                .any(|f| f.interspace == i && f.source == source && matches!(f.kind, FusionKind::Interbody(_)))
+            {
+                let kind = infer_interbody(r, s, Some(i.region()), approach);
+                push_fusion(&mut all, i, FusionKind::Interbody(kind), source_of(m.section), false, m.evidence());
+            }
+        }
+    }
+    // Cages and spacers placed in a disc space are interbody fusions where the note fuses.
+    let fuses = r.any_done(Concept::Fusion) || !all.is_empty() || r.any_done(Concept::BoneGraft);
+    if fuses {
+        for m in r.done(Concept::Cage).chain(r.done(Concept::StructuralAllograft)) {
+            if m.removed() || r.sentence_any(m.hit.sentence, &[Concept::Corpectomy]) {
+                continue;
+            }
+            let is = m.interspaces();
+            let source = source_of(m.section);
+            for i in is {
+                // The header's fusion at this interspace does not stand for the narrative's.
+                if !all
+                    .iter()
+                    .any(|f| f.interspace == i && f.source == source && matches!(f.kind, FusionKind::Interbody(_)))
+                {
+                    let kind = infer_interbody(r, m.hit.sentence, Some(i.region()), approach);
+                    push_fusion(&mut all, i, FusionKind::Interbody(kind), source, false, m.evidence());
+                }
+            }
+        }
+    }
+    // A generic "fusion" at an interspace no technique covers: posterolateral in a posterior
+    // operation with a fusion bed, interbody in an anterior or lateral one.
+    for (i, source, evidence, sentence, explicit) in generic {
+        // "fusion at C4-5" names the level of a fusion already read from its cage.
+        if let Some(f) = all.iter_mut().find(|f| f.interspace == i && f.source == source) {
+            f.explicit |= explicit;
+            f.evidence.extend(evidence);
+            continue;
+        }
+        let kind = match approach {
+            NoteApproach::Anterior | NoteApproach::Lateral => {
+                Some(FusionKind::Interbody(infer_interbody(r, sentence, Some(i.region()), approach)))
+            }
+            NoteApproach::Posterior
+                if posterolateral_bed || !all.iter().any(|f| matches!(f.kind, FusionKind::Interbody(_))) =>
+            {
+                Some(FusionKind::Posterolateral)
+            }
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            push_fusion(&mut all, i, kind, source, explicit, evidence);
+        }
+    }
+    // An interbody fusion read only from a cage takes its technique from the operation's own
+    // words: the header's technique at that interspace, else the one technique the same part of
+    // the note names ("L4-5: … a cage was placed" in an OLIF narrative is an OLIF level).
+    let named: Vec<(Interspace, Source, InterbodyApproach)> = all
+        .iter()
+        .filter(|x| x.explicit)
+        .filter_map(|x| match x.kind {
+            FusionKind::Interbody(a) if a != InterbodyApproach::Unknown => Some((x.interspace, x.source, a)),
+            _ => None,
+        })
+        .collect();
+    for x in all.iter_mut().filter(|x| !x.explicit) {
+        let FusionKind::Interbody(_) = x.kind else { continue };
+        let at_header = named.iter().find(|(i, s, _)| *i == x.interspace && *s == Source::Header).map(|n| n.2);
+        let kinds: BTreeSet<InterbodyApproach> = named.iter().filter(|(_, s, _)| *s == x.source).map(|n| n.2).collect();
+        let only = if kinds.len() == 1 { kinds.into_iter().next() } else { None };
+        if let Some(k) = at_header.or(only) {
+            x.kind = FusionKind::Interbody(k);
+        }
+    }
+    let (interbody, posterolateral): (Vec<Fusion>, Vec<Fusion>) =
+        all.into_iter().partition(|x| matches!(x.kind, FusionKind::Interbody(_)));
+    let mut fusions = Vec::new();
+    for (group, what) in [(interbody, "interbody fusion"), (posterolateral, "posterolateral fusion")] {
+        fusions.extend(reconcile(
+            group,
+            |x| x.interspace,
+            |x| x.source,
+            |x| x.explicit,
+            |x| repeated.contains(&x.interspace),
+            what,
+            |x| x.interspace.to_string(),
+            &mut f.discrepancies,
+        ));
+    }
+    // A presacral fusion is the only interbody fusion its interspace can have: other interbody
+    // readings of the same words ("presacral interbody fusion") are the same operation.
+    let presacral: Vec<Interspace> = fusions
+        .iter()
+        .filter(|x| x.kind == FusionKind::Interbody(InterbodyApproach::Presacral))
+        .map(|x| x.interspace)
+        .collect();
+    fusions.retain(|x| {
+        !matches!(x.kind, FusionKind::Interbody(a) if a != InterbodyApproach::Presacral)
+            || !presacral.contains(&x.interspace)
+    });
+    f.fusions = fusions;
+}
+
+/// Keeps the narrative's facts where the narrative has any of this kind, else the header's;
+/// records a discrepancy where both exist and differ.
+#[allow(clippy::too_many_arguments)]
+fn reconcile<T: Clone, K: Ord + Clone>(
+    all: Vec<T>,
+    key: impl Fn(&T) -> K,
+    source: impl Fn(&T) -> Source,
+    explicit: impl Fn(&T) -> bool,
+    repeated: impl Fn(&T) -> bool,
+    what: &'static str,
+    label: impl Fn(&T) -> String,
+    discrepancies: &mut Vec<Discrepancy>,
+) -> Vec<T> {
+    let header: Vec<T> = all.iter().filter(|x| source(x) == Source::Header).cloned().collect();
+    let narrative: Vec<T> = all.iter().filter(|x| source(x) == Source::Narrative).cloned().collect();
+    if narrative.is_empty() {
+        return header;
+    }
+    // A narrative that never names its own levels for this kind (it carries them over or infers
+    // them) does not contradict the header: keep both.
+    if !narrative.iter().any(&explicit) {
+        // The header names levels the narrative only implies: the header's levels stand.
+        if header.iter().any(&explicit) {
+            return header;
+        }
+        let keys: BTreeSet<K> = narrative.iter().map(&key).collect();
+        let mut out = narrative;
+        out.extend(header.into_iter().filter(|h| !keys.contains(&key(h))));
+        return out;
+    }
+    let mut narrative: Vec<T> = narrative;
+    // "The same procedure was performed at C6-7": the header's item at a level the narrative
+    // repeats the work at stands.
+    let nk: BTreeSet<K> = narrative.iter().map(&key).collect();
+    narrative.extend(header.iter().filter(|h| !nk.contains(&key(h)) && repeated(h)).cloned());
+    if !header.is_empty() {
+        let hk: BTreeSet<K> = header.iter().map(&key).collect();
+        let nk: BTreeSet<K> = narrative.iter().map(&key).collect();
+        if !hk.is_subset(&nk) || !nk.is_subset(&hk) && !header.iter().any(&repeated) {
+            let list = |v: &[T]| {
+                let mut l: Vec<String> = v.iter().map(&label).collect();
+                l.sort();
+                l.dedup();
+                l.join(", ")
+            };
+            discrepancies.push(Discrepancy {
+                what,
+                header: list(&header),
+                narrative: list(&narrative),
+                evidence: Vec::new(),
+            });
+        }
+    }
+    narrative
+}
+
+/// Words that say a sentence repeats the work just described at another level.
+const REPEATED: &[&str] = &[
+    "the same",
+    "same manner",
+    "same fashion",
+    "similar fashion",
+    "similarly",
+    "likewise",
+    "was repeated",
+    "were repeated",
+    "identical fashion",
+    "as above",
+];
+
+/// Interspaces named in narrative sentences that repeat earlier work there.
+fn repeated_interspaces(r: &Reader<'_, '_>) -> BTreeSet<Interspace> {
+    r.doc
+        .levels
+        .iter()
+        .filter(|l| {
+            r.doc.section_of(l.sentence) == SectionKind::Narrative
+                && REPEATED.iter().any(|w| r.doc.sentence_has(l.sentence, w))
+        })
+        .flat_map(|l| l.level.interspaces())
+        .collect()
+}
+
+/// Phrases that say bone was removed to reach the disc space, not to decompress.
+const PREP: &[&str] = &[
+    "to access",
+    "access to the disc",
+    "access the disc",
+    "to gain access",
+    "in preparation",
+    "to prepare",
+    "for the interbody",
+    "for interbody",
+    "to expose the disc",
+    "exposure of the disc",
+    "to allow",
+    "for placement of",
+    "for the tlif",
+    "for the plif",
+    "for cage",
+    "to enter the disc",
+    "working corridor",
+    "to reach the disc",
+    "in order to access",
+    "to palpate",
+    "palpation of",
+    "medial wall of the pedicle",
+    "to identify the pedicle",
+    "to expose the pedicle",
+    "for screw placement",
+    "for the screw",
+];
+
+fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
+    let repeated = repeated_interspaces(r);
+    // "L5 Gill laminectomy", "the loose lamina was removed (Gill procedure)".
+    let mut gill: Vec<Vertebra> = r
+        .mentions
+        .iter()
+        .filter(|m| {
+            matches!(m.hit.concept, Concept::Laminectomy | Concept::Decompression)
+                && m.affirmed()
+                && describes_procedure(m.section)
+                && r.doc.sentence_has(m.hit.sentence, "gill")
+        })
+        .flat_map(M::vertebrae)
+        .filter(|v| v.region() == Region::Lumbar)
+        .collect();
+    gill.sort();
+    gill.dedup();
+    f.gill = gill;
+    let mut all: Vec<Decompression> = Vec::new();
+    // In an operation done only from the front, foraminotomies and decompressions are part of
+    // the anterior discectomy, corpectomy or arthroplasty, and a discectomy is anterior.
+    let anterior_only =
+        approach == NoteApproach::Anterior && !r.any_done(Concept::Laminectomy) && !r.any_done(Concept::Laminotomy);
+    let anterior_procedure = r.any_done(Concept::Acdf)
+        || r.any_done(Concept::Corpectomy)
+        || r.any_done(Concept::Arthroplasty)
+        || f.fusions.iter().any(|x| matches!(x.kind, FusionKind::Interbody(a) if a.is_anterior()));
+    let interbody_posterior =
+        |s: usize| r.sentence_any(s, &[Concept::Tlif, Concept::Plif, Concept::InterbodyFusion, Concept::Cage]);
+    for m in &r.mentions {
+        if !m.affirmed() || !describes_procedure(m.section) || m.removed() {
+            continue;
+        }
+        let s = m.hit.sentence;
+        let kind = match m.hit.concept {
+            Concept::Foraminotomy | Concept::Decompression if anterior_only => continue,
+            Concept::Discectomy | Concept::Microdiscectomy if anterior_only && anterior_procedure => continue,
+            Concept::Discectomy | Concept::Microdiscectomy if anterior_only => DecompressionKind::AnteriorDiscectomy,
+            Concept::Laminectomy => DecompressionKind::Laminectomy,
+            Concept::Laminotomy => DecompressionKind::Laminotomy,
+            Concept::Microdiscectomy => DecompressionKind::Discectomy,
+            Concept::Foraminotomy => DecompressionKind::Foraminotomy,
+            Concept::Laminoplasty => DecompressionKind::Laminoplasty,
+            Concept::Discectomy => {
+                // Discectomy belongs to the fusion, the arthroplasty or the corpectomy in their sentences.
+                if interbody_posterior(s)
+                    || r.sentence_any(
+                        s,
+                        &[
+                            Concept::Acdf,
+                            Concept::Alif,
+                            Concept::LateralInterbody,
+                            Concept::ObliqueInterbody,
+                            Concept::Fusion,
+                            Concept::Arthroplasty,
+                            Concept::Corpectomy,
+                            Concept::DiscSpace,
+                            Concept::InterbodyFusion,
+                        ],
+                    )
+                {
+                    continue;
+                }
+                let anterior = r.sentence_any(s, &[Concept::Anterior])
+                    || (r.doc.region == Some(Region::Cervical)
+                        && approach != NoteApproach::Posterior
+                        && !r.sentence_any(s, &[Concept::Posterior, Concept::Laminotomy, Concept::Foraminotomy]));
+                if anterior { DecompressionKind::AnteriorDiscectomy } else { DecompressionKind::Discectomy }
+            }
+            Concept::Decompression => DecompressionKind::Unspecified,
+            _ => continue,
+        };
+        let prep_words = PREP.iter().any(|p| r.doc.sentence_has(s, p));
+        let decompressive = r.sentence_any(
+            s,
+            &[
+                Concept::ThecalSac,
+                Concept::Stenosis,
+                Concept::Herniation,
+                Concept::Decompression,
+                Concept::Foraminotomy,
+            ],
+        ) || r.doc.sentence_has(s, "stenosis")
+            || r.doc.sentence_has(s, "decompress");
+        if (prep_words || interbody_posterior(s)) && !decompressive {
+            continue;
+        }
+        // A decompression inside an ACDF or arthroplasty sentence is part of that code.
+        if r.sentence_any(s, &[Concept::Acdf, Concept::Arthroplasty])
+            && !matches!(kind, DecompressionKind::Laminectomy | DecompressionKind::Laminotomy)
+        {
+            continue;
+        }
+        let vertebrae: Vec<Vertebra> =
+            m.levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }).collect();
+        let mut interspaces = Vec::new();
+        let mut named = vertebrae.clone();
+        for l in &m.levels {
+            if let LevelRef::Span(a, b) = l {
+                if b.index() == a.index() + 1 {
+                    interspaces.extend(l.interspaces());
+                } else {
+                    named.extend(l.vertebrae());
+                }
+            }
+        }
+        if named.is_empty() && interspaces.is_empty() {
+            continue;
+        }
+        named.sort();
+        named.dedup();
+        interspaces.sort();
+        interspaces.dedup();
+        let with_ff =
+            r.sentence_any(s, &[Concept::Foraminotomy, Concept::Facetectomy]) || r.doc.sentence_has(s, "foramin");
+        all.push(Decompression {
+            kind,
+            vertebrae: named,
+            interspaces,
+            side: side_of(r.doc, s),
+            with_facetectomy_or_foraminotomy: with_ff,
+            source: source_of(m.section),
+            explicit: !m.from_focus,
+            evidence: m.evidence(),
+        });
+    }
+    // Merge by kind and source: one fact per kind per source, with the union of levels.
+    let mut merged: Vec<Decompression> = Vec::new();
+    for d in all {
+        if let Some(x) = merged.iter_mut().find(|x| x.kind == d.kind && x.source == d.source) {
+            x.vertebrae.extend(d.vertebrae);
+            x.vertebrae.sort();
+            x.vertebrae.dedup();
+            x.interspaces.extend(d.interspaces);
+            x.interspaces.sort();
+            x.interspaces.dedup();
+            x.with_facetectomy_or_foraminotomy |= d.with_facetectomy_or_foraminotomy;
+            x.explicit |= d.explicit;
+            x.side = match (x.side, d.side) {
+                (a, b) if a == b => a,
+                (Side::Unstated, b) => b,
+                (a, Side::Unstated) => a,
+                _ => Side::Bilateral,
+            };
+            x.evidence.extend(d.evidence);
+        } else {
+            merged.push(d);
+        }
+    }
+    // A laminectomy subsumes the foraminotomy, facetectomy and unspecified decompression at its levels.
+    let lam: Vec<Decompression> = merged.iter().filter(|d| d.kind == DecompressionKind::Laminectomy).cloned().collect();
+    merged.retain(|d| {
+        if !matches!(d.kind, DecompressionKind::Foraminotomy | DecompressionKind::Unspecified) {
+            return true;
+        }
+        !lam.iter().any(|l| l.source == d.source && covers(l, d))
+    });
+    for l in merged.iter_mut().filter(|d| d.kind == DecompressionKind::Laminectomy) {
+        if !lam.is_empty() && r.any_done(Concept::Foraminotomy) {
+            l.with_facetectomy_or_foraminotomy = true;
+        }
+    }
+    // Unspecified decompressions where a laminotomy or discectomy was named are that procedure.
+    let named_kinds = merged.iter().any(|d| {
+        matches!(
+            d.kind,
+            DecompressionKind::Laminotomy
+                | DecompressionKind::Discectomy
+                | DecompressionKind::AnteriorDiscectomy
+                | DecompressionKind::Laminoplasty
+        )
+    });
+    merged.retain(|d| !(d.kind == DecompressionKind::Unspecified && named_kinds));
+    // Foraminotomies in the same source as a laminotomy at the same levels are part of it.
+    let lamino: Vec<Decompression> = merged
+        .iter()
+        .filter(|d| matches!(d.kind, DecompressionKind::Laminotomy | DecompressionKind::Discectomy))
+        .cloned()
+        .collect();
+    merged.retain(|d| {
+        d.kind != DecompressionKind::Foraminotomy || !lamino.iter().any(|l| l.source == d.source && covers(l, d))
+    });
+    for d in &mut merged {
+        d.evidence.sort();
+        d.evidence.dedup();
+    }
+    let mut by_kind: BTreeMap<DecompressionKind, Vec<Decompression>> = BTreeMap::new();
+    for d in merged {
+        by_kind.entry(d.kind).or_default().push(d);
+    }
+    for (_, group) in by_kind {
+        let reconciled = reconcile(
+            group,
+            |d| (d.vertebrae.clone(), d.interspaces.clone()),
+            |d| d.source,
+            |d| d.explicit,
+            |d| d.interspaces.iter().any(|i| repeated.contains(i)),
+            "decompression",
+            |d| format!("{:?} {}", d.kind, levels_label(&d.vertebrae, &d.interspaces)).to_lowercase(),
+            &mut f.discrepancies,
+        );
+        f.decompressions.extend(reconciled);
+    }
+    // A discectomy at an interspace with an interbody fusion prepares that fusion, whatever the
+    // approach; in a presacral fusion every disc step belongs to 22586.
+    let interbody: Vec<Interspace> =
+        f.fusions.iter().filter(|x| matches!(x.kind, FusionKind::Interbody(_))).map(|x| x.interspace).collect();
+    let presacral = f.fusions.iter().any(|x| x.kind == FusionKind::Interbody(InterbodyApproach::Presacral));
+    // A discectomy without a level of its own in an interbody fusion note is that fusion's disc
+    // preparation ("a complete discectomy was carried out" after the disc was exposed).
+    f.decompressions.retain(|d| {
+        let prepares_fusion = presacral
+            || !interbody.is_empty() && !d.explicit
+            || interbody.iter().any(|i| {
+                d.interspaces.contains(i) || (d.vertebrae.contains(&i.upper()) && d.vertebrae.contains(&i.lower()))
+            });
+        d.kind != DecompressionKind::Discectomy || !prepares_fusion
+    });
+}
+
+fn covers(outer: &Decompression, inner: &Decompression) -> bool {
+    let outer_v: BTreeSet<Vertebra> =
+        outer.vertebrae.iter().copied().chain(outer.interspaces.iter().flat_map(|i| [i.upper(), i.lower()])).collect();
+    inner.vertebrae.iter().all(|v| outer_v.contains(v))
+        && inner.interspaces.iter().all(|i| outer_v.contains(&i.upper()) || outer_v.contains(&i.lower()))
+}
+
+fn levels_label(v: &[Vertebra], i: &[Interspace]) -> String {
+    let mut parts: Vec<String> = v.iter().map(ToString::to_string).collect();
+    parts.extend(i.iter().map(ToString::to_string));
+    parts.join(" ")
+}
+
+/// Words after "corpectomy" that make it an adjective ("corpectomy cage", "corpectomy defect").
+const CORPECTOMY_NOUNS: &[&str] =
+    &[" cage", " defect", " site", " trough", " autograft", " bone", " graft", " space", " level", " bed", " gap"];
+
+fn corpectomies(r: &Reader<'_, '_>, f: &mut Findings) {
+    let header_has =
+        r.done(Concept::Corpectomy).any(|m| m.section == SectionKind::Procedures && !m.vertebrae().is_empty());
+    // "the bone from the corpectomy": a mention that borrows its levels refers back to a
+    // corpectomy named with its own.
+    let named = r.done(Concept::Corpectomy).any(|m| !m.from_focus && !m.vertebrae().is_empty());
+    for m in r.done(Concept::Corpectomy) {
+        if header_has && m.section != SectionKind::Procedures || named && m.from_focus {
+            continue;
+        }
+        let after = &r.doc.text()[m.span.end..];
+        let next: String = after.chars().take(12).collect::<String>().to_ascii_lowercase();
+        if CORPECTOMY_NOUNS.iter().any(|n| next.starts_with(n)) {
+            continue;
+        }
+        let mut vs = m.vertebrae();
+        // "C5-C6 corpectomy" names two bodies; an interspace-only mention names none.
+        if vs.is_empty() {
+            continue;
+        }
+        vs.retain(|v| v.index() >= 1 && v.index() <= 25);
+        if vs.is_empty() {
+            continue;
+        }
+        let anterior = r.sentence_any(
+            m.hit.sentence,
+            &[Concept::Anterior, Concept::Retroperitoneal, Concept::Transperitoneal, Concept::Thoracotomy],
+        ) || vs[0].region() == Region::Cervical
+            && !r.sentence_any(m.hit.sentence, &[Concept::Posterior, Concept::LateralExtracavitary]);
+        if let Some(c) = f.corpectomies.iter_mut().find(|c| c.anterior == anterior) {
+            c.vertebrae.extend(vs);
+            c.vertebrae.sort();
+            c.vertebrae.dedup();
+            c.evidence.extend(m.evidence());
+        } else {
+            f.corpectomies.push(Corpectomy { vertebrae: vs, anterior, evidence: m.evidence() });
+        }
+    }
+}
+
+fn devices(r: &Reader<'_, '_>, f: &mut Findings) {
+    let integral = r
+        .mentions
+        .iter()
+        .any(|m| m.hit.concept == Concept::IntegralFixation && m.affirmed() && describes_procedure(m.section));
+    let corpectomy_span = f
+        .corpectomies
+        .iter()
+        .flat_map(|c| c.vertebrae.iter().copied())
+        .fold(None, |acc: Option<(Vertebra, Vertebra)>, v| Some(acc.map_or((v, v), |(a, b)| (a.min(v), b.max(v)))));
+    // A note that names structural allograft spacers and no synthetic cage material.
+    let synthetic = r.mentions.iter().any(|m| {
+        m.hit.concept == Concept::Cage && m.affirmed() && {
+            let w = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+            w.contains("cage")
+                || w.contains("peek")
+                || w.contains("titanium")
+                || w.contains("expandable")
+                || w.contains("3d")
+        }
+    });
+    let structural_only = !synthetic && r.any_done(Concept::StructuralAllograft);
+    let mut out: Vec<Device> = Vec::new();
+    for m in r.done(Concept::Cage).chain(r.done(Concept::StructuralAllograft)) {
+        if m.removed() {
+            continue;
+        }
+        // A trial is not an implant.
+        let word = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+        if word == "trial"
+            || r.doc
+                .text()
+                .get(m.span.start.saturating_sub(6)..m.span.start)
+                .unwrap_or("")
+                .to_ascii_lowercase()
+                .contains("trial")
+            || word == "peek"
+                && !r.sentence_any(
+                    m.hit.sentence,
+                    &[
+                        Concept::DiscSpace,
+                        Concept::InterbodyFusion,
+                        Concept::Tlif,
+                        Concept::Plif,
+                        Concept::Alif,
+                        Concept::LateralInterbody,
+                        Concept::Acdf,
+                    ],
+                )
+        {
+            continue;
+        }
+        // "spacer" or "interbody device" in a sentence about a structural allograft is that allograft.
+        let generic = matches!(
+            word.as_str(),
+            "spacer"
+                | "spacers"
+                | "interbody spacer"
+                | "interbody spacers"
+                | "interbody device"
+                | "interbody devices"
+                | "interbody implant"
+                | "interbody implants"
+                | "biomechanical device"
+                | "intervertebral device"
+                | "interbody was"
+        );
+        let kind = if m.hit.concept == Concept::StructuralAllograft
+            || (generic && (r.sentence_any(m.hit.sentence, &[Concept::StructuralAllograft]) || structural_only))
+        {
+            DeviceKind::StructuralAllograft
+        } else {
+            DeviceKind::Cage
+        };
+        let in_corpectomy = corpectomy_span.is_some()
+            && (r.sentence_any(m.hit.sentence, &[Concept::Corpectomy])
+                || r.doc.sentence_has(m.hit.sentence, "corpectomy")
+                || r.doc.sentence_has(m.hit.sentence, "defect")
+                || word.contains("corpectomy")
+                || word.contains("vertebral body replacement")
+                || word.contains("expandable") && m.interspaces().is_empty());
+        if in_corpectomy {
+            if !out.iter().any(|d| d.corpectomy.is_some()) {
+                out.push(Device {
+                    kind,
+                    interspace: None,
+                    corpectomy: corpectomy_span,
+                    integral_fixation: integral,
+                    evidence: m.evidence(),
+                });
+            }
+            continue;
+        }
+        let is = m.interspaces();
+        if is.is_empty() {
+            out.push(Device {
+                kind,
+                interspace: None,
+                corpectomy: None,
+                integral_fixation: integral,
+                evidence: m.evidence(),
+            });
+        }
+        for i in is {
+            out.push(Device {
+                kind,
+                interspace: Some(i),
+                corpectomy: None,
+                integral_fixation: integral,
+                evidence: m.evidence(),
+            });
+        }
+    }
+    // Devices without a level go to the interbody fusions that have none.
+    let interbody: Vec<Interspace> =
+        f.fusions.iter().filter(|x| matches!(x.kind, FusionKind::Interbody(_))).map(|x| x.interspace).collect();
+    let mut placed: BTreeMap<Interspace, Device> = BTreeMap::new();
+    let mut unplaced: Vec<Device> = Vec::new();
+    let mut corpectomy: Option<Device> = None;
+    for d in out {
+        match (d.interspace, d.corpectomy) {
+            (Some(i), _) => {
+                let e = placed.entry(i).or_insert_with(|| d.clone());
+                // A synthetic cage wins over a structural allograft named at the same interspace.
+                if d.kind == DeviceKind::Cage {
+                    e.kind = DeviceKind::Cage;
+                }
+                if e.evidence != d.evidence {
+                    e.evidence.extend(d.evidence);
+                }
+            }
+            (None, Some(_)) => corpectomy = corpectomy.or(Some(d)),
+            (None, None) => unplaced.push(d),
+        }
+    }
+    if let Some(template) = unplaced.first() {
+        let kind = if unplaced.iter().any(|d| d.kind == DeviceKind::Cage) {
+            DeviceKind::Cage
+        } else {
+            DeviceKind::StructuralAllograft
+        };
+        for i in &interbody {
+            placed.entry(*i).or_insert_with(|| Device {
+                kind,
+                interspace: Some(*i),
+                corpectomy: None,
+                integral_fixation: integral,
+                evidence: template.evidence.clone(),
+            });
+        }
+    }
+    // Devices only count in interspaces that were fused, and not in interspaces opened by a
+    // corpectomy when a device fills that defect.
+    let fused: BTreeSet<Interspace> = f.fusions.iter().map(|x| x.interspace).collect();
+    let corpectomised: BTreeSet<Vertebra> = f.corpectomies.iter().flat_map(|c| c.vertebrae.iter().copied()).collect();
+    if corpectomy.is_some() {
+        placed.retain(|i, _| !corpectomised.contains(&i.upper()) && !corpectomised.contains(&i.lower()));
+    }
+    let arthroplasty: BTreeSet<Interspace> = f.arthroplasties.iter().map(|a| a.interspace).collect();
+    f.devices = placed
+        .into_values()
+        .filter(|d| d.interspace.is_some_and(|i| fused.contains(&i) && !arthroplasty.contains(&i)))
+        .collect();
+    for d in &mut f.devices {
+        d.evidence.sort();
+        d.evidence.dedup();
+    }
+    f.devices.extend(corpectomy);
+}
+
+fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
+    let mut posterior: BTreeSet<Vertebra> = BTreeSet::new();
+    let mut span: Option<(Vertebra, Vertebra)> = None;
+    let mut pelvic = false;
+    let mut evidence: Vec<Span> = Vec::new();
+    let mut header_span: Option<(Vertebra, Vertebra)> = None;
+    let mut removed: BTreeMap<bool, (BTreeSet<Vertebra>, Vec<Span>)> = BTreeMap::new();
+    let anterior_case = f.fusions.iter().any(|x| matches!(x.kind, FusionKind::Interbody(a) if a.is_anterior()))
+        || !f.corpectomies.is_empty();
+    // Spans named as "instrumentation" or "rods" are posterior only where posterior anchors are
+    // named somewhere (an ACDF's "C6-7 construct" is its plate).
+    let posterior_hardware = [
+        Concept::PedicleScrew,
+        Concept::LateralMassScrew,
+        Concept::Hook,
+        Concept::Wire,
+        Concept::Rod,
+        Concept::OccipitalFixation,
+    ]
+    .iter()
+    .any(|c| {
+        r.mentions
+            .iter()
+            .any(|m| m.hit.concept == *c && !m.hit.context.has(Context::NEGATED) && describes_procedure(m.section))
+    });
+    let si_case = r.any_done(Concept::SiFusion) || r.any_done(Concept::SiImplant);
+    let extend = |span: &mut Option<(Vertebra, Vertebra)>, vs: &[Vertebra]| {
+        for v in vs {
+            *span = Some(span.map_or((*v, *v), |(a, b)| (a.min(*v), b.max(*v))));
+        }
+    };
+    let mut reinsert_anchors: BTreeSet<Vertebra> = BTreeSet::new();
+    for m in &r.mentions {
+        if !describes_procedure(m.section) {
+            continue;
+        }
+        let s = m.hit.sentence;
+        let anchor_concept = matches!(
+            m.hit.concept,
+            Concept::PedicleScrew
+                | Concept::LateralMassScrew
+                | Concept::Hook
+                | Concept::Wire
+                | Concept::Screw
+                | Concept::OccipitalFixation
+        );
+        // Anchors taken out are recorded whatever the sentence says about placement.
+        if anchor_concept
+            && m.removed()
+            && !m.hit.context.has(Context::NEGATED)
+            && !m.hit.context.has(Context::HYPOTHETICAL)
+        {
+            // Screws of an anterior plate are anterior hardware.
+            let anterior = r.sentence_any(s, &[Concept::Plate]) || anterior_case && !posterior_hardware;
+            let e = removed.entry(anterior).or_default();
+            e.0.extend(m.vertebrae());
+            e.1.push(m.span);
+            continue;
+        }
+        // "Removal and reinsertion of the right L5 pedicle screw": the anchors were reinserted.
+        if anchor_concept && m.affirmed() && r.sentence_any(s, &[Concept::Reinsertion]) && !m.vertebrae().is_empty() {
+            reinsert_anchors.extend(m.vertebrae());
+            evidence.push(m.span);
+            continue;
+        }
+        let anchor = match m.hit.concept {
+            Concept::PedicleScrew | Concept::LateralMassScrew | Concept::Hook | Concept::Wire => true,
+            Concept::OccipitalFixation => true,
+            // A bare "screw" is posterior only when the sentence is not about a plate, cage or
+            // anterior work, and the operation has posterior instrumentation words.
+            Concept::Screw => {
+                !r.sentence_any(
+                    s,
+                    &[
+                        Concept::Plate,
+                        Concept::Cage,
+                        Concept::StructuralAllograft,
+                        Concept::IntegralFixation,
+                        Concept::Anterior,
+                        Concept::Kyphoplasty,
+                        Concept::SiFusion,
+                        Concept::SiImplant,
+                        Concept::IliacFixation,
+                    ],
+                ) && !r.doc.sentence_has(s, "plate")
+                    && (r.sentence_any(
+                        s,
+                        &[Concept::Posterior, Concept::Rod, Concept::PedicleScrew, Concept::Percutaneous],
+                    ) || r.doc.sentence_has(s, "pedicle")
+                        || !anterior_case)
+                    // A screw of this operation is placed; others are old hardware being handled.
+                    && (m.section == SectionKind::Procedures || PLACED.iter().any(|w| r.doc.sentence_has(s, w)))
+                    // In a sacroiliac fusion, screws are the joint's implants.
+                    && (!si_case || r.doc.sentence_has(s, "pedicle"))
+            }
+            Concept::IliacFixation => {
+                if m.affirmed() && !m.removed() {
+                    pelvic = true;
+                    evidence.push(m.span);
+                }
+                continue;
+            }
+            Concept::Instrumentation | Concept::Rod
+                if !posterior_hardware || r.sentence_any(s, &[Concept::Reinsertion]) =>
+            {
+                continue;
+            }
+            Concept::Instrumentation | Concept::Rod => {
+                // A named span ("instrumentation from L3 to S1", "rods from T10 to the pelvis").
+                let vs = m.vertebrae();
+                let is_anterior = r.sentence_any(s, &[Concept::Anterior, Concept::Plate]);
+                let placed = m.section == SectionKind::Procedures
+                    || PLACED.iter().any(|w| r.doc.sentence_has(s, w))
+                    || r.doc.sentence_has(s, "contoured")
+                    || r.doc.sentence_has(s, "connected");
+                if m.affirmed() && !m.removed() && vs.len() >= 2 && !m.from_focus && !is_anterior && placed {
+                    if m.section == SectionKind::Procedures {
+                        extend(&mut header_span, &vs);
+                    } else {
+                        extend(&mut span, &vs);
+                    }
+                    evidence.extend(m.evidence());
+                    if m.pelvis() && m.affirmed() {
+                        pelvic |= r.doc.sentence_has(s, "iliac") || r.doc.sentence_has(s, "pelvis");
+                    }
+                }
+                if m.hit.context.has(Context::NEGATED)
+                    && m.hit.concept == Concept::Instrumentation
+                    && !m.hit.context.has(Context::HISTORICAL)
+                {
+                    f.instrumentation_negated.get_or_insert_with(Vec::new).push(m.span);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if !anchor {
+            continue;
+        }
+        // Existing hardware being examined is not an anchor placed in this operation.
+        if EXAMINED.iter().any(|w| r.doc.sentence_has(s, w)) && !PLACED.iter().any(|w| r.doc.sentence_has(s, w)) {
+            continue;
+        }
+        let vs = m.vertebrae();
+        if m.removed() && !m.hit.context.has(Context::NEGATED) {
+            let e = removed.entry(false).or_default();
+            e.0.extend(vs);
+            e.1.push(m.span);
+            continue;
+        }
+        if !m.affirmed() {
+            continue;
+        }
+        if m.hit.concept == Concept::OccipitalFixation {
+            posterior.insert(Vertebra::OCCIPUT);
+            evidence.push(m.span);
+        }
+        if m.pelvis() {
+            pelvic |= r.doc.sentence_has(s, "iliac") || r.doc.sentence_has(s, "s2");
+        }
+        if vs.is_empty() {
+            evidence.push(m.span);
+            continue;
+        }
+        if m.section == SectionKind::Procedures {
+            extend(&mut header_span, &vs);
+        } else {
+            posterior.extend(vs.iter().copied());
+        }
+        evidence.extend(m.evidence());
+    }
+    let anchors: Vec<Vertebra> = posterior.iter().copied().collect();
+    // New anchors only where old ones were taken out, and no rod or construct span named:
+    // the anchors were reinserted, no new construct was built.
+    let only_reinserted = !reinsert_anchors.is_empty()
+        && anchors
+            .iter()
+            .all(|v| reinsert_anchors.contains(v) || removed.get(&false).is_some_and(|(old, _)| old.contains(v)))
+        && span.is_none()
+        // A procedure list naming a construct span ("instrumentation L2 to S1") names a new one.
+        && header_span.is_none();
+    if only_reinserted {
+        let e = removed.entry(false).or_default();
+        e.0.extend(reinsert_anchors.iter().copied());
+        f.reinserted = reinsert_anchors
+            .iter()
+            .copied()
+            .chain(anchors.iter().copied())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for (anterior, (vs, ev)) in removed {
+            f.removals.push(Removal {
+                side: if anterior { ConstructSide::Anterior } else { ConstructSide::Posterior },
+                vertebrae: vs.into_iter().collect(),
+                evidence: dedup(ev),
+            });
+        }
+        return;
+    }
+    if let Some((old, _)) = removed.get(&false)
+        && !anchors.is_empty()
+        && anchors.iter().all(|v| old.contains(v))
+        && span.is_none()
+        && header_span.is_none()
+    {
+        f.reinserted = anchors;
+        for (anterior, (vs, ev)) in removed {
+            f.removals.push(Removal {
+                side: if anterior { ConstructSide::Anterior } else { ConstructSide::Posterior },
+                vertebrae: vs.into_iter().collect(),
+                evidence: dedup(ev),
+            });
+        }
+        return;
+    }
+    extend(&mut span, &anchors);
+    let span = span.or(header_span);
+    let any_posterior_instrumentation = !evidence.is_empty();
+    if let Some((from, to)) = span
+        && to > from
+    {
+        f.constructs.push(Construct {
+            side: ConstructSide::Posterior,
+            from,
+            to,
+            anchored: anchors.clone(),
+            pelvic,
+            inferred: false,
+            evidence: dedup(evidence),
+        });
+    } else if any_posterior_instrumentation && f.instrumentation_negated.is_none() {
+        // Screws named without levels: they span the posterior fusion.
+        let fused: Vec<Interspace> = f
+            .fusions
+            .iter()
+            .filter(|x| {
+                matches!(x.kind, FusionKind::Posterolateral)
+                    || matches!(x.kind, FusionKind::Interbody(a) if a.is_posterior())
+            })
+            .map(|x| x.interspace)
+            .collect();
+        if let (Some(a), Some(b)) = (fused.iter().min(), fused.iter().max()) {
+            f.constructs.push(Construct {
+                side: ConstructSide::Posterior,
+                from: a.upper(),
+                to: b.lower(),
+                anchored: Vec::new(),
+                pelvic,
+                inferred: true,
+                evidence: dedup(evidence),
+            });
+        } else if let (Some(a), Some(b)) =
+            (f.fusions.iter().map(|x| x.interspace).min(), f.fusions.iter().map(|x| x.interspace).max())
+            && f.fusions
+                .iter()
+                .all(|x| !matches!(x.kind, FusionKind::Interbody(k) if k == InterbodyApproach::AnteriorCervical))
+            && r.sentence_any_in_note(&[Concept::PedicleScrew, Concept::Percutaneous])
+        {
+            f.constructs.push(Construct {
+                side: ConstructSide::Posterior,
+                from: a.upper(),
+                to: b.lower(),
+                anchored: Vec::new(),
+                pelvic,
+                inferred: true,
+                evidence: dedup(evidence),
+            });
+        }
+    }
+
+    // Anterior plates.
+    let mut plate_span: Option<(Vertebra, Vertebra)> = None;
+    let mut plate_header_span: Option<(Vertebra, Vertebra)> = None;
+    let mut plate_evidence = Vec::new();
+    let mut plate_seen = false;
+    // The narrative saying no plate was placed overrides a procedure list that names one; so does
+    // a cage with integral fixation when the list only says "anterior instrumentation".
+    let plate_negated = r.mentions.iter().any(|m| {
+        m.hit.concept == Concept::Plate
+            && m.hit.context.has(Context::NEGATED)
+            && m.section != SectionKind::Procedures
+            && describes_procedure(m.section)
+    });
+    let integral = r.any_done(Concept::IntegralFixation);
+    for m in &r.mentions {
+        if m.hit.concept != Concept::Plate || !describes_procedure(m.section) {
+            continue;
+        }
+        let s = m.hit.sentence;
+        if m.section == SectionKind::Procedures
+            && (plate_negated
+                || integral && !r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().contains("plate"))
+        {
+            continue;
+        }
+        let laminoplasty = r.any_done(Concept::Laminoplasty)
+            && (r.sentence_any(s, &[Concept::Laminoplasty])
+                || !f.fusions.iter().any(|x| matches!(x.kind, FusionKind::Interbody(_))));
+        if laminoplasty && m.affirmed() {
+            f.laminoplasty_fixation.get_or_insert_with(Vec::new).push(m.span);
+            continue;
+        }
+        if r.sentence_any(s, &[Concept::IntegralFixation, Concept::OccipitalFixation])
+            || r.doc.sentence_has(s, "occipital")
+            || r.doc.sentence_has(s, "end plate")
+            || r.doc.sentence_has(s, "endplate")
+        {
+            continue;
+        }
+        let word = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+        if word.starts_with("plate") && (r.doc.sentence_has(s, "end-plate") || r.doc.sentence_has(s, "cartilaginous")) {
+            continue;
+        }
+        if m.removed() && !m.hit.context.has(Context::NEGATED) {
+            let e = removed.entry(true).or_default();
+            e.0.extend(m.vertebrae());
+            e.1.push(m.span);
+            continue;
+        }
+        if !m.affirmed() {
+            continue;
+        }
+        // A plate that belongs to a cage ("integrated locking plate") is the cage's fixation.
+        if ["integrat", "zero-profile", "zero profile", "of the cage", "stand-alone"]
+            .iter()
+            .any(|w| r.doc.sentence_has(s, w))
+        {
+            continue;
+        }
+        plate_seen = true;
+        plate_evidence.push(m.span);
+        let vs = m.vertebrae();
+        // Only a sentence that places the plate says what it spans ("the top of the plate sits below
+        // the C4-5 disc" does not).
+        let placing = matches!(m.section, SectionKind::Procedures | SectionKind::Implants)
+            || PLACED
+                .iter()
+                .chain(["applied", "spanning", "affixed", "fixed", "contoured", "spans", "extending"].iter())
+                .any(|w| r.doc.sentence_has(s, w));
+        if vs.len() >= 2 && !m.from_focus && placing {
+            // The narrative's span wins over the procedure list's.
+            if m.section == SectionKind::Procedures {
+                extend(&mut plate_header_span, &vs);
+            } else {
+                extend(&mut plate_span, &vs);
+            }
+            plate_evidence.extend(m.evidence());
+        }
+    }
+    if plate_seen {
+        let plate_span = plate_span.or(plate_header_span);
+        let span = plate_span.or_else(|| {
+            let anterior: Vec<Interspace> = f
+                .fusions
+                .iter()
+                .filter(|x| matches!(x.kind, FusionKind::Interbody(a) if a.is_anterior()))
+                .map(|x| x.interspace)
+                .collect();
+            let corp: Vec<Vertebra> = f.corpectomies.iter().flat_map(|c| c.vertebrae.iter().copied()).collect();
+            let lo = anterior
+                .iter()
+                .map(|i| i.upper())
+                .chain(corp.iter().map(|v| Vertebra::from_index(v.index().saturating_sub(1)).unwrap_or(*v)))
+                .min();
+            let hi = anterior.iter().map(|i| i.lower()).chain(corp.iter().map(|v| v.next().unwrap_or(*v))).max();
+            lo.zip(hi)
+        });
+        if let Some((from, to)) = span
+            && to > from
+        {
+            f.constructs.push(Construct {
+                side: ConstructSide::Anterior,
+                from,
+                to,
+                anchored: Vec::new(),
+                pelvic: false,
+                inferred: plate_span.is_none(),
+                evidence: dedup(plate_evidence),
+            });
+        }
+    }
+    for (anterior, (vs, ev)) in removed {
+        f.removals.push(Removal {
+            side: if anterior { ConstructSide::Anterior } else { ConstructSide::Posterior },
+            vertebrae: vs.into_iter().collect(),
+            evidence: dedup(ev),
+        });
+    }
+}
+
+/// Words that say an anchor was put in during this operation.
+const PLACED: &[&str] = &[
+    "placed",
+    "inserted",
+    "placement",
+    "insertion",
+    "seated",
+    "advanced",
+    "driven",
+    "cannulated",
+    "tapped",
+    "were put",
+    "was put",
+    "instrumented",
+    "fixated",
+    "secured",
+];
+
+/// Words that say existing hardware was looked at, not placed.
+const EXAMINED: &[&str] = &[
+    "stress",
+    "exposed",
+    "inspected",
+    "checked",
+    "loosen",
+    "tight",
+    "well fixed",
+    "well-fixed",
+    "halo around",
+    "lucency",
+];
+
+fn dedup(mut v: Vec<Span>) -> Vec<Span> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+impl Reader<'_, '_> {
+    fn sentence_any_in_note(&self, cs: &[Concept]) -> bool {
+        cs.iter().any(|c| self.any_done(*c))
+    }
+}
+
+/// Autograft words that do not say where the bone came from.
+const GENERIC_AUTOGRAFT: &[&str] = &[
+    "autograft",
+    "autologous bone",
+    "autogenous bone",
+    "autologous bone graft",
+    "autogenous bone graft",
+    "morselized autograft",
+    "morcellized autograft",
+];
+
+/// A sentence that says bone was harvested from the iliac crest (not the crest as a landmark,
+/// a screw entry point or a place that was prepped and draped).
+fn iliac_harvest(r: &Reader<'_, '_>, s: usize) -> bool {
+    let harvest = [
+        "harvest",
+        "graft",
+        "obtained",
+        "procured",
+        "taken from",
+        "cancellous bone",
+        "corticocancellous",
+        "curette",
+        "gouge",
+        "osteotome",
+    ]
+    .iter()
+    .any(|w| r.doc.sentence_has(s, w));
+    let landmark = [
+        "prepped",
+        "draped",
+        "bump",
+        "table",
+        "starting point",
+        "entry point",
+        "padded",
+        "retractor",
+        "landmark",
+        "array",
+        "reference",
+        "pin",
+        "navigation",
+    ]
+    .iter()
+    .any(|w| r.doc.sentence_has(s, w));
+    // Screws into the ilium are fixation; screws elsewhere in a long sentence are not about it.
+    let t = r.doc.sentence_text(s);
+    let near_iliac_screw = t.windows(5).enumerate().filter(|(_, w)| *w == b"iliac").any(|(i, _)| {
+        let around = &t[i.saturating_sub(40)..(i + 45).min(t.len())];
+        [&b"screw"[..], b"bolt"].iter().any(|w| around.windows(w.len()).any(|x| x == *w))
+    });
+    let fixation = r.sentence_any(s, &[Concept::IliacFixation]) || near_iliac_screw;
+    harvest && !landmark && !fixation && !r.sentence_any(s, &[Concept::BoneMarrowAspirate])
+}
+
+fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
+    let mut kinds: BTreeMap<GraftKind, Vec<Span>> = BTreeMap::new();
+    let harvested = r.mentions.iter().any(|m| {
+        m.hit.concept == Concept::IliacCrest
+            && m.affirmed()
+            && describes_procedure(m.section)
+            && iliac_harvest(r, m.hit.sentence)
+    });
+    let separate_in_note = r.any_done(Concept::SeparateIncision);
+    for m in &r.mentions {
+        if !m.affirmed() || !describes_procedure(m.section) {
+            continue;
+        }
+        let s = m.hit.sentence;
+        let kind = match m.hit.concept {
+            Concept::LocalAutograft => {
+                // "Autograft" without "local" is the harvested graft when one was harvested or
+                // the sentence names the crest; "local bone … combined with the iliac crest
+                // autograft" is both.
+                let word = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+                let generic = GENERIC_AUTOGRAFT.contains(&word.as_str());
+                if generic && (harvested || r.sentence_any(s, &[Concept::IliacCrest, Concept::Tricortical])) {
+                    continue;
+                }
+                GraftKind::LocalAutograft
+            }
+            Concept::IliacCrest => {
+                if !iliac_harvest(r, s) {
+                    continue;
+                }
+                if r.sentence_any(s, &[Concept::BoneMarrowAspirate]) {
+                    continue;
+                }
+                if r.sentence_any(s, &[Concept::Tricortical, Concept::StructuralAllograft])
+                    || r.doc.sentence_has(s, "structural")
+                {
+                    GraftKind::SeparateAutograftStructural
+                } else {
+                    GraftKind::SeparateAutograftMorselized
+                }
+            }
+            Concept::Tricortical => {
+                if !(r.sentence_any(s, &[Concept::IliacCrest, Concept::BoneGraft]) || r.doc.sentence_has(s, "graft")) {
+                    continue;
+                }
+                GraftKind::SeparateAutograftStructural
+            }
+            Concept::Allograft => {
+                if r.sentence_any(s, &[Concept::StructuralAllograft]) || r.doc.sentence_has(s, "spacer") {
+                    continue;
+                }
+                GraftKind::MorselizedAllograft
+            }
+            Concept::Dbm | Concept::Bmp => GraftKind::Osteopromotive,
+            Concept::StructuralAllograft => GraftKind::StructuralAllograft,
+            Concept::BoneMarrowAspirate => {
+                let separate = r
+                    .sentence_any(s, &[Concept::IliacCrest, Concept::SeparateIncision, Concept::Percutaneous])
+                    || r.doc.sentence_has(s, "iliac")
+                    || separate_in_note;
+                if !separate {
+                    continue;
+                }
+                GraftKind::BoneMarrowAspirate
+            }
+            Concept::SyntheticGraft => GraftKind::Synthetic,
+            _ => continue,
+        };
+        kinds.entry(kind).or_default().push(m.span);
+    }
+    // Structural allograft placed as a device counts once, as graft.
+    if f.devices.iter().any(|d| d.kind == DeviceKind::StructuralAllograft) {
+        let e: Vec<Span> = f
+            .devices
+            .iter()
+            .filter(|d| d.kind == DeviceKind::StructuralAllograft)
+            .flat_map(|d| d.evidence.iter().copied())
+            .take(2)
+            .collect();
+        kinds.entry(GraftKind::StructuralAllograft).or_default().extend(e);
+    } else if kinds.contains_key(&GraftKind::StructuralAllograft)
+        && f.devices.iter().any(|d| d.kind == DeviceKind::Cage)
+        && f.fusions.iter().all(|x| !matches!(x.kind, FusionKind::Interbody(_)))
+    {
+        kinds.remove(&GraftKind::StructuralAllograft);
+    }
+    f.grafts = kinds.into_iter().map(|(kind, e)| Graft { kind, evidence: dedup(e) }).collect();
+}
+
+fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
+    // Arthroplasty.
+    for m in &r.mentions {
+        if m.hit.concept != Concept::Arthroplasty || !describes_procedure(m.section) {
+            continue;
+        }
+        let ctx = m.hit.context;
+        if ctx.has(Context::NEGATED)
+            || ctx.has(Context::HYPOTHETICAL)
+            || ctx.has(Context::ABORTED)
+            || ctx.has(Context::OTHER_SURGEON)
+        {
+            continue;
+        }
+        let s = m.hit.sentence;
+        let action =
+            if m.removed() || r.sentence_any(s, &[Concept::HardwareRemoval]) || r.doc.sentence_has(s, "removal") {
+                ArthroplastyAction::Removal
+            } else if ctx.has(Context::HISTORICAL) {
+                continue;
+            } else if r.sentence_any(s, &[Concept::Revision, Concept::Reinsertion]) {
+                ArthroplastyAction::Revision
+            } else {
+                ArthroplastyAction::Insertion
+            };
+        for i in m.interspaces() {
+            if !f.arthroplasties.iter().any(|a| a.interspace == i && a.action == action) {
+                f.arthroplasties.push(Arthroplasty { interspace: i, action, evidence: m.evidence() });
+            }
+        }
+    }
+    // An arthroplasty interspace is not also a fusion of the same interspace named by a generic word.
+    let arth: BTreeSet<Interspace> =
+        f.arthroplasties.iter().filter(|a| a.action != ArthroplastyAction::Removal).map(|a| a.interspace).collect();
+    f.fusions.retain(|x| {
+        !(arth.contains(&x.interspace) && matches!(x.kind, FusionKind::Interbody(InterbodyApproach::Unknown)))
+    });
+    f.devices.retain(|d| d.interspace.is_none_or(|i| !arth.contains(&i)));
+
+    // Vertebral augmentation.
+    for (concept, cavity) in [(Concept::Kyphoplasty, true), (Concept::Vertebroplasty, false)] {
+        for m in r.done(concept) {
+            for v in m.vertebrae() {
+                if let Some(a) = f.augmentations.iter_mut().find(|a| a.vertebra == v) {
+                    a.cavity |= cavity;
+                } else {
+                    f.augmentations.push(Augmentation { vertebra: v, cavity, evidence: m.evidence() });
+                }
+            }
+        }
+    }
+    f.augmentations.sort_by_key(|a| a.vertebra);
+
+    // Sacroiliac fusion.
+    let si_cue = r.any_done(Concept::SiImplant)
+        || r.mentions.iter().any(|m| {
+            m.hit.concept == Concept::SiFusion && m.affirmed() && describes_procedure(m.section) && {
+                let t = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+                t.contains("fusion") || t.contains("arthrodesis") || t == "ifuse"
+            }
+        });
+    if si_cue {
+        let mut side = Side::Unstated;
+        let mut ev = Vec::new();
+        for m in r.done(Concept::SiFusion).chain(r.done(Concept::SiImplant)) {
+            let s2 = side_of(r.doc, m.hit.sentence);
+            side = match (side, s2) {
+                (Side::Unstated, x) => x,
+                (x, Side::Unstated) => x,
+                (a, b) if a == b => a,
+                _ => Side::Bilateral,
+            };
+            ev.push(m.span);
+        }
+        let open = !r.any_done(Concept::SiImplant)
+            && !r.any_done(Concept::Percutaneous)
+            && !r.any_done(Concept::MinimallyInvasive)
+            && r.mentions.iter().any(|m| m.hit.concept == Concept::Decortication && m.affirmed());
+        f.si_fusions.push(SiFusion { side, open, evidence: dedup(ev) });
+    }
+
+    // Hardware removal named as a procedure.
+    for m in r.mentions.iter().filter(|m| m.hit.concept == Concept::HardwareRemoval && describes_procedure(m.section)) {
+        let ctx = m.hit.context;
+        if ctx.has(Context::NEGATED) || ctx.has(Context::HYPOTHETICAL) || ctx.has(Context::ABORTED) {
+            continue;
+        }
+        let anterior = r.sentence_any(m.hit.sentence, &[Concept::Plate, Concept::Anterior]);
+        let side = if anterior { ConstructSide::Anterior } else { ConstructSide::Posterior };
+        let vs = m.vertebrae();
+        if let Some(x) = f.removals.iter_mut().find(|x| x.side == side) {
+            x.vertebrae.extend(vs);
+            x.vertebrae.sort();
+            x.vertebrae.dedup();
+            x.evidence.push(m.span);
+        } else {
+            f.removals.push(Removal { side, vertebrae: vs, evidence: vec![m.span] });
+        }
+    }
+
+    // Exploration of a prior fusion.
+    let explored: Vec<Span> = r
+        .mentions
+        .iter()
+        .filter(|m| {
+            m.hit.concept == Concept::Exploration
+                && describes_procedure(m.section)
+                && !m.hit.context.has(Context::NEGATED)
+                && !m.hit.context.has(Context::HYPOTHETICAL)
+        })
+        .filter(|m| {
+            let t = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+            t.contains("fusion") || r.doc.sentence_has(m.hit.sentence, "fusion")
+        })
+        .map(|m| m.span)
+        .collect();
+    if !explored.is_empty() {
+        f.exploration = Some(explored);
+    }
+}
+
+fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
+    let anywhere = |k: SectionKind| describes_procedure(k) || matches!(k, SectionKind::Monitoring | SectionKind::Team);
+    f.navigation = r.first_evidence(&[Concept::Navigation, Concept::Robot], describes_procedure);
+    f.microscope = r.first_evidence(&[Concept::Microscope], describes_procedure);
+    f.neuromonitoring = r.first_evidence(&[Concept::Neuromonitoring], anywhere);
+    f.fluoroscopy = r.first_evidence(&[Concept::Fluoroscopy, Concept::IntraopCt], describes_procedure);
+    f.osteotomy = r.first_evidence(&[Concept::Osteotomy], describes_procedure);
+    // Team members are named, not affirmed: any mention that is not negated counts.
+    let named = |c: Concept| -> Option<Evidence> {
+        let spans: Vec<Span> = r
+            .mentions
+            .iter()
+            .filter(|m| {
+                m.hit.concept == c
+                    && !m.hit.context.has(Context::NEGATED)
+                    && !m.hit.context.has(Context::HYPOTHETICAL)
+                    && !m.hit.context.has(Context::HISTORICAL)
+            })
+            .map(|m| m.span)
+            .take(3)
+            .collect();
+        (!spans.is_empty()).then_some(spans)
+    };
+    f.co_surgeon = named(Concept::CoSurgeon);
+    f.assistant = named(Concept::Assistant);
+    f.return_to_or =
+        r.first_evidence(&[Concept::ReturnToOr], |k| describes_procedure(k) || k == SectionKind::Indications);
+    f.complication = r.first_evidence(&[Concept::Complication], |k| {
+        describes_procedure(k) || matches!(k, SectionKind::Indications | SectionKind::Diagnosis)
+    });
+    let dx = |k: SectionKind| matches!(k, SectionKind::Diagnosis | SectionKind::Indications | SectionKind::Preamble);
+    let deformity_dx = r
+        .mentions
+        .iter()
+        .filter(|m| {
+            matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis)
+                && dx(m.section)
+                && !m.hit.context.has(Context::NEGATED)
+        })
+        .map(|m| m.span)
+        .take(2)
+        .collect::<Vec<_>>();
+    let correction = r.first_evidence(&[Concept::DeformityCorrection], describes_procedure);
+    if !deformity_dx.is_empty() {
+        f.deformity = Some(deformity_dx);
+    } else if let Some(c) = correction
+        && r.mentions.iter().any(|m| matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis))
+    {
+        f.deformity = Some(c);
+    }
+    for m in &r.mentions {
+        let name = match m.hit.concept {
+            Concept::Anterior => "anterior",
+            Concept::Posterior => "posterior",
+            Concept::Lateral | Concept::LateralInterbody => "lateral",
+            Concept::ObliqueInterbody => "oblique",
+            Concept::Retroperitoneal => "retroperitoneal",
+            Concept::Transperitoneal => "transperitoneal",
+            Concept::Presacral => "presacral",
+            Concept::Percutaneous => "percutaneous",
+            Concept::MinimallyInvasive => "minimally invasive",
+            Concept::Tlif => "transforaminal",
+            _ => continue,
+        };
+        if m.affirmed() && describes_procedure(m.section) && !f.approaches.iter().any(|(n, _)| *n == name) {
+            f.approaches.push((name, m.span));
+        }
+        let dxname = match m.hit.concept {
+            Concept::Stenosis => "stenosis",
+            Concept::Spondylolisthesis => "spondylolisthesis",
+            Concept::Herniation => "disc herniation",
+            Concept::Pseudarthrosis => "pseudarthrosis",
+            Concept::Fracture => "fracture",
+            Concept::Tumor => "tumor",
+            Concept::Myelopathy => "myelopathy",
+            Concept::Radiculopathy => "radiculopathy",
+            Concept::Scoliosis => "scoliosis",
+            Concept::Kyphosis => "kyphosis",
+            _ => continue,
+        };
+        if dx(m.section) && !m.hit.context.has(Context::NEGATED) && !f.diagnoses.iter().any(|(n, _)| *n == dxname) {
+            f.diagnoses.push((dxname, m.span));
+        }
+    }
+}

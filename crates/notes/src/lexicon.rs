@@ -1,0 +1,371 @@
+//! The data the text layer runs on: concept vocabulary, ConText rules and section headers, read
+//! from `data/knowledge/*.toml`, validated, and compiled into Aho-Corasick automata once.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use serde::Deserialize;
+
+use crate::concept::Concept;
+
+/// The kind of a note section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// Text before the first header.
+    Preamble,
+    Diagnosis,
+    Procedures,
+    Indications,
+    Narrative,
+    Findings,
+    Implants,
+    Anesthesia,
+    BloodLoss,
+    Complications,
+    Drains,
+    Specimens,
+    Team,
+    Monitoring,
+    Disposition,
+    Other,
+}
+
+impl SectionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionKind::Preamble => "preamble",
+            SectionKind::Diagnosis => "diagnosis",
+            SectionKind::Procedures => "procedures",
+            SectionKind::Indications => "indications",
+            SectionKind::Narrative => "narrative",
+            SectionKind::Findings => "findings",
+            SectionKind::Implants => "implants",
+            SectionKind::Anesthesia => "anesthesia",
+            SectionKind::BloodLoss => "blood_loss",
+            SectionKind::Complications => "complications",
+            SectionKind::Drains => "drains",
+            SectionKind::Specimens => "specimens",
+            SectionKind::Team => "team",
+            SectionKind::Monitoring => "monitoring",
+            SectionKind::Disposition => "disposition",
+            SectionKind::Other => "other",
+        }
+    }
+}
+
+/// What a ConText trigger does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextCategory {
+    Negated,
+    Hypothetical,
+    Historical,
+    Removed,
+    Aborted,
+    OtherSurgeon,
+    Terminate,
+    Pseudo,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Forward,
+    Backward,
+    Bidirectional,
+    Terminate,
+    Pseudo,
+}
+
+/// An example sentence a ConText rule must classify correctly (run by the tests).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleExample {
+    pub text: String,
+    pub target: String,
+    pub expect: bool,
+}
+
+/// One ConText rule.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextRule {
+    pub id: String,
+    pub category: ContextCategory,
+    pub direction: Direction,
+    pub max_scope: usize,
+    pub phrases: Vec<String>,
+    /// For terminate rules: the categories whose scope they end (all when empty).
+    #[serde(default)]
+    pub only_for: Vec<ContextCategory>,
+    pub source: String,
+    #[serde(default)]
+    pub examples: Vec<RuleExample>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VocabularyFile {
+    concept: Vec<ConceptEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConceptEntry {
+    id: String,
+    phrases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextFile {
+    rule: Vec<ContextRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionsFile {
+    section: Vec<SectionEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionEntry {
+    kind: SectionKind,
+    phrases: Vec<String>,
+}
+
+/// A phrase match in the normalized text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub pattern: usize,
+}
+
+/// The compiled vocabulary.
+pub struct Lexicon {
+    concepts: AhoCorasick,
+    concept_of: Vec<Concept>,
+    triggers: AhoCorasick,
+    trigger_of: Vec<usize>,
+    pub(crate) rules: Vec<ContextRule>,
+    sections: AhoCorasick,
+    section_of: Vec<SectionKind>,
+}
+
+/// Why the vocabulary files are unusable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconError(pub String);
+
+impl std::fmt::Display for LexiconError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LexiconError {}
+
+const VOCABULARY: &str = include_str!("../../../data/knowledge/vocabulary.toml");
+const CONTEXT: &str = include_str!("../../../data/knowledge/context_rules.toml");
+const SECTIONS: &str = include_str!("../../../data/knowledge/sections.toml");
+
+static EMBEDDED: LazyLock<Lexicon> = LazyLock::new(|| {
+    // The embedded files are checked by the test suite, so this cannot fail in a released binary.
+    Lexicon::from_toml(VOCABULARY, CONTEXT, SECTIONS).unwrap_or_else(|e| panic!("embedded vocabulary: {e}"))
+});
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn clean(file: &str, what: &str, p: &str) -> Result<String, LexiconError> {
+    let lower = p.trim().to_ascii_lowercase();
+    let folded = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() || folded != p {
+        return Err(LexiconError(format!(
+            "{file}: {what}: phrase `{p}` must be lower case with single spaces (write `{folded}`)"
+        )));
+    }
+    Ok(folded)
+}
+
+impl Lexicon {
+    /// The vocabulary compiled into the binary.
+    pub fn embedded() -> &'static Lexicon {
+        &EMBEDDED
+    }
+
+    /// Parses and validates the three vocabulary files.
+    pub fn from_toml(vocabulary: &str, context: &str, sections: &str) -> Result<Lexicon, LexiconError> {
+        let v: VocabularyFile = toml::from_str(vocabulary)
+            .map_err(|e| LexiconError(format!("vocabulary.toml: {}", e.to_string().trim())))?;
+        let c: ContextFile = toml::from_str(context)
+            .map_err(|e| LexiconError(format!("context_rules.toml: {}", e.to_string().trim())))?;
+        let s: SectionsFile =
+            toml::from_str(sections).map_err(|e| LexiconError(format!("sections.toml: {}", e.to_string().trim())))?;
+
+        let mut phrases = Vec::new();
+        let mut concept_of = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        let mut listed = std::collections::HashSet::new();
+        for entry in &v.concept {
+            let concept = Concept::from_id(&entry.id)
+                .ok_or_else(|| LexiconError(format!("vocabulary.toml: unknown concept id `{}`", entry.id)))?;
+            if !listed.insert(concept) {
+                return Err(LexiconError(format!("vocabulary.toml: concept `{}` is listed twice", entry.id)));
+            }
+            for p in &entry.phrases {
+                let p = clean("vocabulary.toml", &entry.id, p)?;
+                if let Some(other) = seen.insert(p.clone(), entry.id.clone()) {
+                    return Err(LexiconError(format!(
+                        "vocabulary.toml: phrase `{p}` is listed under `{other}` and `{}`",
+                        entry.id
+                    )));
+                }
+                phrases.push(p);
+                concept_of.push(concept);
+            }
+        }
+        if let Some(missing) = Concept::ALL.iter().find(|c| !listed.contains(c)) {
+            return Err(LexiconError(format!("vocabulary.toml: concept `{}` has no entry", missing.id())));
+        }
+
+        let mut trigger_phrases = Vec::new();
+        let mut trigger_of = Vec::new();
+        let mut ids = std::collections::HashSet::new();
+        for (i, r) in c.rule.iter().enumerate() {
+            if !ids.insert(r.id.clone()) {
+                return Err(LexiconError(format!("context_rules.toml: rule id `{}` is used twice", r.id)));
+            }
+            let directional =
+                matches!(r.direction, Direction::Forward | Direction::Backward | Direction::Bidirectional);
+            let special = matches!(r.category, ContextCategory::Terminate | ContextCategory::Pseudo);
+            if directional == special
+                || (r.category == ContextCategory::Terminate) != (r.direction == Direction::Terminate)
+            {
+                return Err(LexiconError(format!(
+                    "context_rules.toml: rule `{}` has category and direction that do not fit",
+                    r.id
+                )));
+            }
+            for ex in &r.examples {
+                if Concept::from_id(&ex.target).is_none() {
+                    return Err(LexiconError(format!(
+                        "context_rules.toml: rule `{}` example targets unknown concept `{}`",
+                        r.id, ex.target
+                    )));
+                }
+            }
+            for p in &r.phrases {
+                trigger_phrases.push(clean("context_rules.toml", &r.id, p)?);
+                trigger_of.push(i);
+            }
+        }
+
+        let mut section_phrases = Vec::new();
+        let mut section_of = Vec::new();
+        for e in &s.section {
+            for p in &e.phrases {
+                section_phrases.push(clean("sections.toml", e.kind.name(), p)?);
+                section_of.push(e.kind);
+            }
+        }
+
+        let build = |pats: &[String], kind: MatchKind, start: StartKind| {
+            // A DFA: the vocabulary is a few thousand short phrases, so its table is small and
+            // it is the fastest automaton for the overlapping scan every note gets.
+            AhoCorasickBuilder::new()
+                .match_kind(kind)
+                .start_kind(start)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(pats)
+                .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {e}")))
+        };
+        Ok(Lexicon {
+            concepts: build(&phrases, MatchKind::Standard, StartKind::Unanchored)?,
+            concept_of,
+            triggers: build(&trigger_phrases, MatchKind::Standard, StartKind::Unanchored)?,
+            trigger_of,
+            rules: c.rule,
+            sections: build(&section_phrases, MatchKind::LeftmostLongest, StartKind::Anchored)?,
+            section_of,
+        })
+    }
+
+    /// Concept matches on word boundaries, longest first, not overlapping.
+    pub fn concepts(&self, text: &[u8]) -> Vec<(Hit, Concept)> {
+        words(&self.concepts, text).into_iter().map(|h| (h, self.concept_of[h.pattern])).collect()
+    }
+
+    /// ConText trigger matches on word boundaries, longest first, not overlapping, with their rule.
+    pub fn triggers(&self, text: &[u8]) -> Vec<(Hit, &ContextRule)> {
+        words(&self.triggers, text).into_iter().map(|h| (h, &self.rules[self.trigger_of[h.pattern]])).collect()
+    }
+
+    /// A section header phrase starting exactly at `at`.
+    pub(crate) fn section_at(&self, text: &[u8], at: usize) -> Option<(usize, SectionKind)> {
+        let input = Input::new(text).span(at..text.len()).anchored(Anchored::Yes);
+        let m = self.sections.find(input)?;
+        let end = m.end();
+        if end < text.len() && is_word(text[end]) {
+            return None;
+        }
+        Some((end, self.section_of[m.pattern().as_usize()]))
+    }
+
+    /// The ConText rules, for documentation and tests.
+    pub fn rules(&self) -> &[ContextRule] {
+        &self.rules
+    }
+}
+
+/// All matches on word boundaries, then the leftmost-longest non-overlapping subset.
+fn words(ac: &AhoCorasick, text: &[u8]) -> Vec<Hit> {
+    let mut all: Vec<Hit> = ac
+        .find_overlapping_iter(text)
+        .filter(|m| {
+            (m.start() == 0 || !is_word(text[m.start() - 1])) && (m.end() == text.len() || !is_word(text[m.end()]))
+        })
+        .map(|m| Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() })
+        .collect();
+    all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out: Vec<Hit> = Vec::with_capacity(all.len());
+    for h in all {
+        if out.last().is_none_or(|l| h.start >= l.end) {
+            out.push(h);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_vocabulary_is_valid() {
+        let l = Lexicon::embedded();
+        assert!(!l.rules().is_empty());
+        let hits = l.concepts(b"bilateral pedicle screws and a peek cage at l4-5, tlif");
+        let found: Vec<&str> = hits.iter().map(|(_, c)| c.id()).collect();
+        assert_eq!(found, ["pedicle_screw", "cage", "tlif"]);
+    }
+
+    #[test]
+    fn matches_respect_word_boundaries() {
+        let l = Lexicon::embedded();
+        let found: Vec<&str> = l.concepts(b"the product was taped").iter().map(|(_, c)| c.id()).collect();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn rejects_bad_vocabulary() {
+        let bad = |v: &str| Lexicon::from_toml(v, CONTEXT, SECTIONS).err().map(|e| e.0).unwrap_or_default();
+        assert!(bad("[[concept]]\nid = \"nope\"\nphrases = [\"x\"]").contains("unknown concept id `nope`"));
+        assert!(bad("[[concept]]\nid = \"fusion\"\nphrases = [\"Fusion\"]").contains("must be lower case"));
+        let dup = VOCABULARY.replace("\"arthrodeses\",", "\"arthrodeses\", \"tlif\",");
+        assert!(bad(&dup).contains("phrase `tlif` is listed under"));
+    }
+}

@@ -1,0 +1,122 @@
+//! ICD-10-CM diagnosis codes (the full FY2026 tabular list).
+
+use std::collections::HashMap;
+
+use crate::error::DataErrors;
+use crate::table::read_csv;
+
+/// Where an item sits in the tabular list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmLevel {
+    Chapter,
+    Block,
+    Category,
+    Subcategory,
+    /// A code completed with a 7th character.
+    ExtendedSubcategory,
+}
+
+/// One ICD-10-CM item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CmCode {
+    /// With the dot, e.g. `M48.062`.
+    pub code: Box<str>,
+    pub level: CmLevel,
+    /// A leaf code valid for reporting on a claim.
+    pub billable: bool,
+    pub title: Box<str>,
+    pub chapter: u8,
+    /// Block range, e.g. `M45-M49`.
+    pub block: Box<str>,
+}
+
+/// The ICD-10-CM list of one fiscal year.
+#[derive(Debug, Default)]
+pub struct Icd10Cm {
+    codes: HashMap<Box<str>, CmCode>,
+    blocks: Vec<CmCode>,
+}
+
+pub(crate) const ICD10CM_COLUMNS: &[&str] = &["code", "code_nodot", "level", "billable", "title", "chapter", "block"];
+
+/// Uppercases and drops the dot and surrounding space: `m48.062` → `M48062`.
+pub fn normalize_cm(code: &str) -> String {
+    code.trim().chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase()).collect()
+}
+
+impl Icd10Cm {
+    pub fn from_csv(file: &str, bytes: &[u8]) -> Result<Icd10Cm, DataErrors> {
+        let mut t = Icd10Cm::default();
+        t.codes.reserve(100_000);
+        read_csv(file, bytes, ICD10CM_COLUMNS, |row| {
+            let level = match row.required("level")? {
+                "chapter" => CmLevel::Chapter,
+                "block" => CmLevel::Block,
+                "category" => CmLevel::Category,
+                "subcategory" => CmLevel::Subcategory,
+                "extended_subcategory" => CmLevel::ExtendedSubcategory,
+                l => return Err(row.error(
+                    "level",
+                    format!(
+                        "`{l}` is not a level; expected chapter, block, category, subcategory or extended_subcategory"
+                    ),
+                )),
+            };
+            let billable = match row.required("billable")? {
+                "Y" => true,
+                "N" => false,
+                b => return Err(row.error("billable", format!("`{b}`: write Y or N"))),
+            };
+            let code = row.required("code")?;
+            let nodot = row.required("code_nodot")?;
+            if level != CmLevel::Chapter && normalize_cm(code) != nodot {
+                return Err(row.error("code_nodot", format!("`{nodot}` does not match code `{code}`")));
+            }
+            let item = CmCode {
+                code: code.into(),
+                level,
+                billable,
+                title: row.required("title")?.into(),
+                chapter: row.parse("chapter")?,
+                block: row.text("block").into(),
+            };
+            match level {
+                CmLevel::Chapter | CmLevel::Block => t.blocks.push(item),
+                _ => {
+                    if t.codes.insert(nodot.into(), item).is_some() {
+                        return Err(row.error("code", format!("duplicate code {code}")));
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(t)
+    }
+
+    /// Looks a code up with or without its dot, in any case.
+    pub fn get(&self, code: &str) -> Option<&CmCode> {
+        self.codes.get(normalize_cm(code).as_str())
+    }
+
+    /// Billable codes starting with a prefix (for "use a more specific code" suggestions).
+    pub fn billable_children<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a CmCode> + 'a {
+        let prefix = normalize_cm(code);
+        self.codes
+            .iter()
+            .filter(move |(k, v)| v.billable && k.starts_with(prefix.as_str()) && k.len() > prefix.len())
+            .map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+
+    /// Chapter and block headings.
+    pub fn headings(&self) -> &[CmCode] {
+        &self.blocks
+    }
+}
