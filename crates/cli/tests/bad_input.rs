@@ -221,22 +221,28 @@ fn notes(s: &mut Suite) {
         ("control-chars.txt", format!("\x07\x1b[31m{NOTE}\x1b[0m\x0c").into_bytes(), ok(&["22633"])),
         ("only-punctuation.txt", ".,;:!?-–—()[]{}".repeat(100).into_bytes(), ok(&["no codable spine procedure"])),
         ("huge.txt", Vec::new(), error(&["bytes", "limited to"])),
-        // Impossible and odd levels: a valid result that proposes nothing for what does not exist.
-        // KNOWN: the report then says "no codable spine procedure" (and `check` "ready to sign")
-        // without naming the impossible level; telling the coder needs a level-validation note in
-        // the notes/coding crates.
+        // Impossible and odd levels: a valid result that proposes nothing for what does not exist
+        // and names the level as a documentation gap.
         (
             "level-l9-l12.txt",
             level("L9-L12 posterior spinal fusion with pedicle screws").into_bytes(),
-            ok(&["no codable spine procedure"]),
+            ok(&["no codable spine procedure", "not a vertebra: L9, L12"]),
         ),
         (
             "level-c0-c9.txt",
             level("C0-C9 anterior cervical discectomy and fusion").into_bytes(),
-            ok(&["no codable spine procedure"]),
+            ok(&["no codable spine procedure", "not a vertebra: C9"]),
         ),
-        ("level-t13.txt", level("T13 laminectomy").into_bytes(), ok(&["no codable spine procedure"])),
-        ("level-l6-s9.txt", level("L6-S9 transforaminal lumbar interbody fusion").into_bytes(), ok(&["CPT lines"])),
+        (
+            "level-t13.txt",
+            level("T13 laminectomy").into_bytes(),
+            ok(&["no codable spine procedure", "not a vertebra: T13"]),
+        ),
+        (
+            "level-l6-s9.txt",
+            level("L6-S9 transforaminal lumbar interbody fusion").into_bytes(),
+            ok(&["CPT lines", "not a vertebra: L6"]),
+        ),
         // An inverted range is the same interspaces: L3-L4 and L4-L5.
         (
             "level-inverted.txt",

@@ -118,6 +118,7 @@ pub fn check(element: &str, f: &Findings, line: &ProposedLine) -> Option<Check> 
         "si_joint_technique" => yes(f.si_fusions.iter().any(|s| s.side != Side::Unstated)),
         "indication" => yes(c.indication.is_some()),
         "header_matches_narrative" => yes(f.discrepancies.is_empty()),
+        "levels_exist" => yes(c.nonexistent_levels.is_empty()),
         _ => return None,
     })
 }
@@ -151,6 +152,23 @@ pub fn gaps(f: &Findings, lines: &[ProposedLine], knowledge: &Knowledge) -> Vec<
                 evidence,
             });
         }
+    }
+    // A level that no spine has ("L9-L12") cannot be coded; say so rather than propose nothing.
+    if let (false, Some(e)) = (f.cues.nonexistent_levels.is_empty(), knowledge.element("levels_exist")) {
+        let mut names: Vec<&str> = Vec::new();
+        for (name, _) in &f.cues.nonexistent_levels {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+        out.push(Gap {
+            element: e.id.clone(),
+            label: format!("{} (not a vertebra: {})", e.label, names.join(", ")),
+            why: e.why.clone(),
+            template: e.template.clone(),
+            codes: Vec::new(),
+            evidence: f.cues.nonexistent_levels.iter().map(|(_, s)| *s).collect(),
+        });
     }
     // Header and narrative disagreeing is a gap of its own, whatever the codes.
     if let (Some(d), Some(e)) = (f.discrepancies.first(), knowledge.element("header_matches_narrative")) {

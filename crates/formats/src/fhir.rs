@@ -308,7 +308,8 @@ pub fn looks_like_fhir_claim(json: &str) -> bool {
 fn located<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        if path == "." { e.into_inner().to_string() } else { format!("{path}: {}", e.into_inner()) }
+        let message = crate::without_values(&e.into_inner().to_string());
+        if path == "." { message } else { format!("{path}: {message}") }
     })
 }
 
@@ -394,7 +395,7 @@ fn shape_errors(claim: &Value, at: &str, error: &serde_json::Error) -> Vec<Claim
             if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
                 let path = e.path().to_string();
                 let at = if path == "." { format!("{at}.{field}[{i}]") } else { format!("{at}.{field}[{i}].{path}") };
-                errors.push(ClaimError { at, message: e.into_inner().to_string() });
+                errors.push(ClaimError { at, message: crate::without_values(&e.into_inner().to_string()) });
             }
         }
     }
@@ -406,7 +407,8 @@ fn shape_errors(claim: &Value, at: &str, error: &serde_json::Error) -> Vec<Claim
             Err(e) if e.path().to_string() != "." => format!("{at}.{}", e.path()),
             _ => at.to_string(),
         };
-        errors.push(ClaimError { at, message: format!("{error}: not a FHIR R4 Claim") });
+        let message = format!("{}: not a FHIR R4 Claim", crate::without_values(&error.to_string()));
+        errors.push(ClaimError { at, message });
     }
     errors
 }

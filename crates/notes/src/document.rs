@@ -116,6 +116,8 @@ pub struct Document<'a> {
     pub concepts: Vec<ConceptHit>,
     /// The region most of the note's levels are in.
     pub region: Option<Region>,
+    /// Names written like vertebrae that the standard numbering does not have (`L9`, `T13`).
+    pub(crate) nonexistent_levels: Vec<(usize, usize)>,
 }
 
 const ABBREVIATIONS: &[&[u8]] = &[
@@ -152,7 +154,8 @@ impl<'a> Document<'a> {
             })
             .collect();
         apply_context(&norm.text, lexicon, &sentences, &mut concepts, sentence_of);
-        Document { norm, sections, sentences, levels, concepts, region }
+        let nonexistent_levels = level::scan_nonexistent(&norm.text);
+        Document { norm, sections, sentences, levels, concepts, region, nonexistent_levels }
     }
 
     /// The original text.
@@ -171,6 +174,14 @@ impl<'a> Document<'a> {
 
     pub fn level_span(&self, l: &LevelHit) -> Span {
         self.span(l.start, l.end)
+    }
+
+    /// The names written like vertebrae that do not exist in standard numbering (upper-cased, as
+    /// `L9`), with their spans.
+    pub fn nonexistent_levels(&self) -> impl Iterator<Item = (String, Span)> + '_ {
+        self.nonexistent_levels
+            .iter()
+            .map(|&(a, b)| (String::from_utf8_lossy(&self.norm.text[a..b]).to_uppercase(), self.span(a, b)))
     }
 
     pub fn sentence_span(&self, i: usize) -> Span {

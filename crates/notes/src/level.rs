@@ -441,6 +441,30 @@ pub fn scan(s: &[u8], region: Option<Region>) -> Vec<LevelMention> {
     out
 }
 
+/// Spans of names written like a vertebra that the standard numbering does not have (`L9`, `T13`,
+/// `C10`; `L6` too, which only transitional anatomy has). [`scan`] skips them; the analyzer reports
+/// them so that "L9-L12" is a documentation gap rather than a silent "nothing to code". ICD-10-CM
+/// codes such as `T84.226A` are not levels.
+pub(crate) fn scan_nonexistent(s: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, &r) in s.iter().enumerate() {
+        if !matches!(r, b'c' | b't' | b'l') || !boundary_before(s, i) {
+            continue;
+        }
+        let Some((n, end)) = digits(s, i + 1) else { continue };
+        let beyond = match r {
+            b'c' => n >= 9,
+            b't' => n >= 13,
+            _ => n >= 6,
+        };
+        let icd_code = s.get(end) == Some(&b'.') && s.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if beyond && !icd_code && (boundary_after(s, end) || matches!(s.get(end), Some(b'-' | b'/'))) {
+            out.push((i, end));
+        }
+    }
+    out
+}
+
 /// A measurement or count follows (`2-3 mm`, `4-5 days`): the numbers are not a level.
 fn followed_by_unit(s: &[u8], end: usize) -> bool {
     let rest = s[end..].trim_ascii_start();
@@ -517,6 +541,16 @@ mod tests {
         assert_eq!(levels("L4a", None), Vec::<String>::new());
         assert_eq!(levels("T2-weighted images; T1 signal", None), Vec::<String>::new());
         assert_eq!(levels("the patient's 3 weeks", None), Vec::<String>::new());
+    }
+
+    #[test]
+    fn nonexistent_vertebrae_are_found() {
+        fn found(t: &str) -> Vec<&str> {
+            scan_nonexistent(t.as_bytes()).iter().map(|&(a, b)| &t[a..b]).collect()
+        }
+        assert_eq!(found("l9-l12, c10, t13 and l6/s1"), ["l9", "l12", "c10", "t13", "l6"]);
+        assert_eq!(found("c1-c7, t1-t12, l1-l5, s1, c8 radiculopathy"), Vec::<&str>::new());
+        assert_eq!(found("dx t84.226a, t81.42xa; cl9 l10x"), Vec::<&str>::new());
     }
 
     #[test]

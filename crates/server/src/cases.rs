@@ -824,20 +824,21 @@ async fn watch_once(
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let result = match tokio::fs::read(&path).await {
             Ok(bytes) => match interspace_formats::note::read(&bytes) {
-                Ok(input) => submit(s, &name, input.text, CaseSource::Folder, None, by.id).await.map(|_| ()),
+                Ok(input) => submit(s, &name, input.text, CaseSource::Folder, None, by.id).await.map(|d| d.case.id),
                 Err(e) => Err(AppError::bad_request(e.to_string())),
             },
             Err(e) => Err(AppError::internal(e.to_string())),
         };
         match result {
-            Ok(()) => {
+            // Not the file's name: practices name notes after the patient. Errors give places only.
+            Ok(case) => {
                 let _ = tokio::fs::rename(&path, submitted.join(&name)).await;
-                tracing::info!(file = %name, "watched note submitted");
+                tracing::info!(%case, "watched note submitted");
             }
             Err(e) => {
                 let _ = tokio::fs::rename(&path, failed.join(&name)).await;
                 let _ = tokio::fs::write(failed.join(format!("{name}.error")), e.message.as_bytes()).await;
-                tracing::warn!(file = %name, "watched note refused");
+                tracing::warn!(error = %e.message, "watched note refused: see the .error file next to it in failed/");
             }
         }
     }

@@ -148,7 +148,8 @@ async fn api_error_envelope(req: axum::extract::Request, next: axum::middleware:
         StatusCode::PAYLOAD_TOO_LARGE => Some(format!("request bodies are limited to {MAX_BODY_BYTES} bytes")),
         _ => hint.map(str::to_string),
     };
-    let message = if text.is_empty() { message.to_string() } else { text };
+    // axum's rejections quote serde's message, which quotes the value at fault: keep the place only.
+    let message = if text.is_empty() { message.to_string() } else { interspace_formats::without_values(&text) };
     parts.headers.remove(header::CONTENT_TYPE);
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = axum::Json(serde_json::json!({"error": {"code": code, "message": message, "hint": hint}}));

@@ -29,7 +29,8 @@ pub(crate) fn run(engine: impl FnOnce() -> Result<interspace_engine::Engine>, ar
         if !check.missing.is_empty() {
             let _ = writeln!(o, "\nMissing or ambiguous");
             for g in &check.missing {
-                o.push_str(&item(&format!("{} [{}]", g.label, g.codes.join(" ")), 2, 100));
+                let codes = if g.codes.is_empty() { String::new() } else { format!(" [{}]", g.codes.join(" ")) };
+                o.push_str(&item(&format!("{}{codes}", g.label), 2, 100));
                 o.push_str(&wrap(&format!("add: {}", g.template), 4, 100));
             }
         }

@@ -42,6 +42,10 @@ fn password() -> Result<String> {
 
 pub(crate) fn serve(engine: interspace_engine::Engine, args: &ServeArgs) -> Result<Outcome> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    // axum traces every rejected request with its body text, which quotes the value at fault (a
+    // patient's name in a mistyped field): off whatever RUST_LOG says. Rejections still show as
+    // the request's 4xx status.
+    let filter = filter.add_directive("axum::rejection=off".parse()?);
     if args.log_json {
         tracing_subscriber::fmt().json().with_env_filter(filter).with_writer(std::io::stderr).init();
     } else {

@@ -405,6 +405,7 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
     let narrative = |k: SectionKind| !matches!(k, SectionKind::Procedures);
     let c = &mut f.cues;
     c.unlocated = unlocated;
+    c.nonexistent_levels = r.doc.nonexistent_levels().collect();
     c.disc_preparation = r
         .mentions
         .iter()

@@ -334,6 +334,8 @@ pub struct Findings {
 pub struct Cues {
     /// Procedures named without any level (e.g. "ACDF" with no interspace).
     pub unlocated: Vec<(&'static str, Span)>,
+    /// Levels written that the standard numbering does not have ("L9-L12", "T13").
+    pub nonexistent_levels: Vec<(String, Span)>,
     /// Discectomy, endplate preparation or disc-space work described.
     pub disc_preparation: Option<Evidence>,
     /// Decortication of transverse processes, facets or pars, graft laid posterolaterally.
