@@ -863,12 +863,38 @@ pub fn opps(input: &InputFile, opts: ImportOptions) -> Result<Imported, DataErro
                 });
             }
         }
+        errors.extend(
+            [(si, 2), (apc, 5)]
+                .into_iter()
+                .filter_map(|(i, max)| check_indicator(&records, header, row, *line, i, max)),
+        );
         out.write(
             *line,
             &[&year, &release, c.as_str(), cell(row, si), cell(row, apc), &nums[0], &nums[1], &nums[2], &nums[3]],
         );
     }
     collect_or(errors, out.finish(&records.label))
+}
+
+/// An indicator or APC cell must be empty or a short run of letters and digits (`J1`, `N1`, `5116`,
+/// `Y`); anything else (a tab, a sentence, stray bytes) means the column is not what the header
+/// says, and copying it would corrupt the normalized table.
+fn check_indicator(
+    records: &Records,
+    header: &[String],
+    row: &[String],
+    line: u64,
+    i: usize,
+    max: usize,
+) -> Option<DataError> {
+    let v = cell(row, i);
+    let ok = v.len() <= max && v.bytes().all(|b| b.is_ascii_alphanumeric());
+    (!ok).then(|| DataError {
+        file: records.label.clone(),
+        line: Some(line),
+        column: Some((i + 1, cell(header, i).into())),
+        message: format!("expected at most {max} letters or digits (an indicator or APC) in this column"),
+    })
 }
 
 /// ASC Addendum AA (`<Month> <yyyy> ASC Approved HCPCS Code and Payment Rates` AA sheet).
@@ -912,6 +938,11 @@ pub fn asc(input: &InputFile, opts: ImportOptions) -> Result<Imported, DataError
                 });
             }
         }
+        errors.extend(
+            [(pi, 2), (mpd, 1)]
+                .into_iter()
+                .filter_map(|(i, max)| check_indicator(&records, header, row, *line, i, max)),
+        );
         out.write(*line, &[&year, &release, c.as_str(), cell(row, pi), cell(row, mpd), &w, &r]);
     }
     collect_or(errors, out.finish(&records.label))

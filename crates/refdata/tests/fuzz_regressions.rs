@@ -58,3 +58,12 @@ fn a_normalized_row_of_the_wrong_width_is_an_error() {
     let e = run("import-mue-short-normalized-row.csv", bytes).unwrap_err().to_string();
     assert!(e.contains(":2: has 3 fields but the header has 5"), "{e}");
 }
+
+/// A status indicator cell holding tabs and stray bytes was copied into the normalized OPPS table,
+/// which then could not be read back as that table.
+#[test]
+fn an_opps_indicator_that_is_not_one_is_an_error() {
+    let bytes = include_bytes!("fuzz-regressions/import-opps-garbage-status-indicator.csv");
+    let e = run("import-opps-garbage-status-indicator.csv", bytes).unwrap_err().to_string();
+    assert!(e.contains("(an indicator or APC) in this column"), "{e}");
+}

@@ -10,8 +10,13 @@ use interspace_store::{NewUser, Role, Store};
 use crate::args::{ServeArgs, UserCommand};
 use crate::{Outcome, UserError};
 
+/// The server's runtime. Analysis, scrubbing and the assistant are CPU work on the blocking pool;
+/// more of them at once than twice the cores only adds context switches and tail latency, so the
+/// pool is capped there and further work waits its turn (the concurrency limit in front sheds
+/// what cannot wait).
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().max_blocking_threads((2 * cores).max(4)).build()?)
 }
 
 async fn open(url: &str) -> Result<Store> {
