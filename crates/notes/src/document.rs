@@ -3,7 +3,8 @@
 
 use crate::concept::Concept;
 use crate::level::{self, LevelRef, Region};
-use crate::lexicon::{ContextCategory, Direction, Lexicon, SectionKind};
+use crate::lexicon::{ContextCategory, Direction, Hit, Lexicon, SectionKind};
+use crate::phrase::{self, Phrases};
 use crate::text::{Normalized, Span};
 
 /// ConText categories that apply to a mention, as bits.
@@ -118,6 +119,8 @@ pub struct Document<'a> {
     pub region: Option<Region>,
     /// Names written like vertebrae that the standard numbering does not have (`L9`, `T13`).
     pub(crate) nonexistent_levels: Vec<(usize, usize)>,
+    /// The [`phrase`] phrases each sentence contains.
+    phrases: Vec<Phrases>,
 }
 
 const ABBREVIATIONS: &[&[u8]] = &[
@@ -133,16 +136,20 @@ impl<'a> Document<'a> {
         for (i, s) in sections.iter().enumerate() {
             split_sentences(&norm, s.start, s.end, i, &mut sentences);
         }
-        let region = dominant_region(&norm.text, lexicon);
+        let found = lexicon.concepts(&norm.text);
+        // The region comes from a scan without one, which stands unless the text has bare
+        // interspaces ("the 4-5 level") to read in the region.
+        let (unregioned, bare) = level::scan_noting_bare(&norm.text, None);
+        let region = dominant_region(&unregioned, &found);
+        let mentions = if bare && region.is_some() { level::scan(&norm.text, region) } else { unregioned };
         let sentence_of =
             |pos: usize| sentences.partition_point(|s: &Sentence| s.end <= pos).min(sentences.len().saturating_sub(1));
-        let levels: Vec<LevelHit> = level::scan(&norm.text, region)
+        let levels: Vec<LevelHit> = mentions
             .into_iter()
             .filter(|m| !sentences.is_empty() && sentences[sentence_of(m.start)].start <= m.start)
             .map(|m| LevelHit { start: m.start, end: m.end, level: m.level, sentence: sentence_of(m.start) })
             .collect();
-        let mut concepts: Vec<ConceptHit> = lexicon
-            .concepts(&norm.text)
+        let mut concepts: Vec<ConceptHit> = found
             .into_iter()
             .filter(|(h, _)| !sentences.is_empty() && sentences[sentence_of(h.start)].start <= h.start)
             .map(|(h, c)| ConceptHit {
@@ -155,7 +162,8 @@ impl<'a> Document<'a> {
             .collect();
         apply_context(&norm.text, lexicon, &sentences, &mut concepts, sentence_of);
         let nonexistent_levels = level::scan_nonexistent(&norm.text);
-        Document { norm, sections, sentences, levels, concepts, region, nonexistent_levels }
+        let phrases = phrase::of_sentences(&norm.text, &sentences);
+        Document { norm, sections, sentences, levels, concepts, region, nonexistent_levels, phrases }
     }
 
     /// The original text.
@@ -200,15 +208,17 @@ impl<'a> Document<'a> {
         &self.norm.text[s.start..s.end]
     }
 
-    /// Whether a sentence's normalized text contains a phrase.
-    pub(crate) fn sentence_has(&self, i: usize, phrase: &str) -> bool {
-        contains(self.sentence_text(i), phrase.as_bytes())
+    /// Whether a sentence's normalized text contains any of the phrases.
+    pub(crate) fn sentence_has(&self, i: usize, phrases: Phrases) -> bool {
+        self.phrases[i].intersects(phrases)
     }
 }
 
-fn dominant_region(text: &[u8], lexicon: &Lexicon) -> Option<Region> {
+/// The region most level mentions (found without a region) are in, else the one the techniques
+/// name.
+fn dominant_region(levels: &[level::LevelMention], concepts: &[(Hit, Concept)]) -> Option<Region> {
     let mut counts = [0usize; 6];
-    for m in level::scan(text, None) {
+    for m in levels {
         for v in m.level.vertebrae() {
             counts[v.region() as usize] += 1;
         }
@@ -223,7 +233,6 @@ fn dominant_region(text: &[u8], lexicon: &Lexicon) -> Option<Region> {
         }
         None => {
             // No explicit level: the technique names the region.
-            let concepts = lexicon.concepts(text);
             if concepts.iter().any(|(_, c)| matches!(c, Concept::Acdf)) {
                 Some(Region::Cervical)
             } else if concepts.iter().any(|(_, c)| {
@@ -601,19 +610,4 @@ mod header_tests {
         let kinds: Vec<&str> = d.sections.iter().map(|s| s.kind.name()).collect();
         assert_eq!(kinds, ["procedures", "indications"]);
     }
-}
-
-/// Whether `needle` occurs in `hay`. Sentences are short and needles are many: a first-byte scan
-/// beats building a searcher per call.
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    let Some(&first) = needle.first() else { return true };
-    let mut from = 0;
-    while let Some(p) = memchr::memchr(first, &hay[from..]) {
-        let at = from + p;
-        if hay[at..].starts_with(needle) {
-            return true;
-        }
-        from = at + 1;
-    }
-    false
 }

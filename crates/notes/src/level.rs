@@ -353,7 +353,14 @@ fn count_at(s: &[u8], i: usize) -> Option<(u8, usize)> {
 /// Finds every level mention in lower-cased text. `region` is the region the note is about when
 /// one is clear (lumbar for a TLIF note), used for bare interspaces like "the 4-5 level".
 pub fn scan(s: &[u8], region: Option<Region>) -> Vec<LevelMention> {
+    scan_noting_bare(s, region).0
+}
+
+/// [`scan`], and whether the text has a place where a bare interspace is read in a region: when it
+/// has none, the scan is the same for every region.
+pub(crate) fn scan_noting_bare(s: &[u8], region: Option<Region>) -> (Vec<LevelMention>, bool) {
     let mut out = Vec::new();
+    let mut bare = false;
     let mut i = 0;
     while i < s.len() {
         let b = s[i];
@@ -415,15 +422,15 @@ pub fn scan(s: &[u8], region: Option<Region>) -> Vec<LevelMention> {
         // A bare interspace (`4-5`, `5-1`, `c5-6` handled above) inside a known region.
         if b.is_ascii_digit()
             && boundary_before(s, i)
-            && let Some(r) = region
             && let Some((n, end)) = digits(s, i)
             && let Some(j) = dash_at(s, end).filter(|&j| s.get(end) != Some(&b'/') || j == end + 1)
             && bare_context(s, i)
         {
-            let letter = match r {
-                Region::Cervical => b'c',
-                Region::Thoracic => b't',
-                Region::Lumbar => b'l',
+            bare = true;
+            let letter = match region {
+                Some(Region::Cervical) => b'c',
+                Some(Region::Thoracic) => b't',
+                Some(Region::Lumbar) => b'l',
                 _ => 0,
             };
             if let Some(from) = Vertebra::new(letter, n)
@@ -438,7 +445,7 @@ pub fn scan(s: &[u8], region: Option<Region>) -> Vec<LevelMention> {
         }
         i += 1;
     }
-    out
+    (out, bare)
 }
 
 /// Spans of names written like a vertebra that the standard numbering does not have (`L9`, `T13`,

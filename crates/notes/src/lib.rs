@@ -20,6 +20,7 @@ mod document;
 pub mod findings;
 mod level;
 mod lexicon;
+mod phrase;
 mod text;
 
 pub use concept::Concept;

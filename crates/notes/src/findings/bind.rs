@@ -11,6 +11,7 @@ use crate::concept::Concept;
 use crate::document::Document;
 use crate::level::LevelRef;
 use crate::lexicon::SectionKind;
+use crate::phrase::phrases;
 
 /// A concept mention with the levels it is about.
 #[derive(Clone, Debug)]
@@ -164,7 +165,12 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
         let mut cuts = vec![sentence.start];
         let mut k = 0;
         while k < text.len() {
-            if let Some(sep) = SEPARATORS.iter().find(|s| text[k..].starts_with(s)) {
+            // Every separator starts with a comma, semicolon or space.
+            let sep = match text[k] {
+                b',' | b';' | b' ' => SEPARATORS.iter().find(|s| text[k..].starts_with(s)),
+                _ => None,
+            };
+            if let Some(sep) = sep {
                 cuts.push(sentence.start + k + sep.len());
                 k += sep.len();
             } else {
@@ -219,9 +225,10 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
         let sets_focus = (c_start..ci).any(|c| {
             let hit = &doc.concepts[c];
             focus_concept(hit.concept) && hit.context.is_affirmed()
-        }) && !["preserv", "intact", "spared", "protected", "left alone", "not violated", "untouched"]
-            .iter()
-            .any(|w| doc.sentence_has(si, w));
+        }) && !doc.sentence_has(
+            si,
+            phrases!("preserv", "intact", "spared", "protected", "left alone", "not violated", "untouched"),
+        );
         // A sentence opening with a level label ("L4-5: the retractor was redocked …") moves both
         // registers to that level: what follows, until the next label, happens there.
         let labelled = levels.first().is_some_and(|&l| {

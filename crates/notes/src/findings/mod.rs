@@ -16,6 +16,7 @@ use crate::concept::Concept;
 use crate::document::{ConceptHit, Context, Document};
 use crate::level::{Interspace, LevelRef, Region, Vertebra};
 use crate::lexicon::{Lexicon, SectionKind};
+use crate::phrase::{Phrases, phrases};
 use crate::text::Span;
 use bind::{Bound, bind};
 
@@ -168,9 +169,10 @@ impl<'d, 'a> Reader<'d, 'a> {
 }
 
 fn side_in(doc: &Document<'_>, sentence: usize) -> Side {
-    let bilateral = ["bilateral", "bilaterally", "both sides", "on both sides", "left and right", "right and left"]
-        .iter()
-        .any(|w| doc.sentence_has(sentence, w));
+    let bilateral = doc.sentence_has(
+        sentence,
+        phrases!("bilateral", "bilaterally", "both sides", "on both sides", "left and right", "right and left"),
+    );
     let left = side_word(doc.sentence_text(sentence), b"left");
     let right = side_word(doc.sentence_text(sentence), b"right");
     match (bilateral, left, right) {
@@ -305,7 +307,7 @@ pub fn build(doc: &Document<'_>) -> Findings {
 }
 
 /// Words that say the work planned at a level was not done there.
-const NOT_DONE_AT_LEVEL: &[&str] = &[
+const NOT_DONE_AT_LEVEL: Phrases = Phrases::of(&[
     "abandon",
     "aborted",
     "not completed",
@@ -326,7 +328,7 @@ const NOT_DONE_AT_LEVEL: &[&str] = &[
     "was not done",
     "were not done",
     "not included",
-];
+]);
 
 /// Interspaces the narrative says were not operated on: the procedure list's facts there do not
 /// stand ("L5-S1 was abandoned because of bleeding", "the L5-S1 facets were not disturbed").
@@ -334,12 +336,10 @@ fn cancel_levels(r: &Reader<'_, '_>, f: &mut Findings) {
     let mut cancelled: BTreeSet<Interspace> = BTreeSet::new();
     for (i, s) in r.doc.sentences.iter().enumerate() {
         let kind = r.doc.sections[s.section].kind;
-        if !describes_procedure(kind)
-            || kind == SectionKind::Procedures && !NOT_DONE_AT_LEVEL.iter().any(|w| r.doc.sentence_has(i, w))
-        {
+        if !describes_procedure(kind) || kind == SectionKind::Procedures && !r.doc.sentence_has(i, NOT_DONE_AT_LEVEL) {
             continue;
         }
-        if !NOT_DONE_AT_LEVEL.iter().any(|w| r.doc.sentence_has(i, w)) {
+        if !r.doc.sentence_has(i, NOT_DONE_AT_LEVEL) {
             continue;
         }
         for l in r.doc.levels.iter().filter(|l| l.sentence == i) {
@@ -424,12 +424,12 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
     }
     c.posterolateral_bed = spans_where(r, &[Concept::Decortication], |s| {
         r.sentence_any(s, &[Concept::TransverseProcess, Concept::Facet, Concept::Pars])
-            || r.doc.sentence_has(s, "gutter")
-            || r.doc.sentence_has(s, "lamina")
+            || r.doc.sentence_has(s, phrases!("gutter"))
+            || r.doc.sentence_has(s, phrases!("lamina"))
     })
     .or_else(|| {
         spans_where(r, &[Concept::PosterolateralFusion], |s| {
-            r.doc.sentence_has(s, "gutter") || r.sentence_any(s, &[Concept::TransverseProcess])
+            r.doc.sentence_has(s, phrases!("gutter")) || r.sentence_any(s, &[Concept::TransverseProcess])
         })
     });
     c.separate_incision = spans_where(r, &[Concept::SeparateIncision], |_| true);
@@ -445,13 +445,13 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
                 Concept::Microdiscectomy,
                 Concept::Facetectomy,
             ],
-        ) || r.doc.sentence_has(s, "decompress")
+        ) || r.doc.sentence_has(s, phrases!("decompress"))
     });
     c.anterior_decompression = spans_where(r, &[Concept::ThecalSac, Concept::Decompression], |s| {
-        r.doc.sentence_has(s, "osteophyte")
-            || r.doc.sentence_has(s, "posterior longitudinal ligament")
-            || r.doc.sentence_has(s, "pll")
-            || r.doc.sentence_has(s, "decompress")
+        r.doc.sentence_has(s, phrases!("osteophyte"))
+            || r.doc.sentence_has(s, phrases!("posterior longitudinal ligament"))
+            || r.doc.sentence_has(s, phrases!("pll"))
+            || r.doc.sentence_has(s, phrases!("decompress"))
     });
     c.indication = r
         .doc
@@ -461,9 +461,9 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
         .and_then(|s| s.header)
         .map(|h| vec![h]);
     c.monitoring_time = spans_where(r, &[Concept::Neuromonitoring], |s| {
-        r.doc.sentence_has(s, "minute")
-            || r.doc.sentence_has(s, "hour")
-            || r.doc.sentence_has(s, " from ") && r.doc.sentence_text(s).contains(&b':')
+        r.doc.sentence_has(s, phrases!("minute"))
+            || r.doc.sentence_has(s, phrases!("hour"))
+            || r.doc.sentence_has(s, phrases!(" from ")) && r.doc.sentence_text(s).contains(&b':')
     })
     .or_else(|| {
         r.mentions
@@ -471,7 +471,8 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
             .filter(|m| {
                 m.hit.concept == Concept::Neuromonitoring
                     && m.section == SectionKind::Monitoring
-                    && (r.doc.sentence_has(m.hit.sentence, "minute") || r.doc.sentence_has(m.hit.sentence, "hour"))
+                    && (r.doc.sentence_has(m.hit.sentence, phrases!("minute"))
+                        || r.doc.sentence_has(m.hit.sentence, phrases!("hour")))
             })
             .map(|m| vec![m.span])
             .next()
@@ -487,14 +488,23 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
         });
     }
     c.exploration_result = spans_where(r, &[Concept::Exploration], |s| {
-        r.doc.sentence_has(s, "solid")
-            || r.doc.sentence_has(s, "pseudarthrosis")
-            || r.doc.sentence_has(s, "nonunion")
-            || r.doc.sentence_has(s, "motion")
-            || r.doc.sentence_has(s, "healed")
+        r.doc.sentence_has(s, phrases!("solid"))
+            || r.doc.sentence_has(s, phrases!("pseudarthrosis"))
+            || r.doc.sentence_has(s, phrases!("nonunion"))
+            || r.doc.sentence_has(s, phrases!("motion"))
+            || r.doc.sentence_has(s, phrases!("healed"))
     });
-    let role_words =
-        ["performed", "provided", "exposure", "approach", "retract", "assisted", "mobiliz", "closure", "resident"];
+    let role_words = phrases!(
+        "performed",
+        "provided",
+        "exposure",
+        "approach",
+        "retract",
+        "assisted",
+        "mobiliz",
+        "closure",
+        "resident"
+    );
     let role = |c: Concept| -> Option<Evidence> {
         let v: Vec<Span> = r
             .mentions
@@ -502,7 +512,7 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
             .filter(|m| {
                 m.hit.concept == c
                     && !m.hit.context.has(Context::NEGATED)
-                    && role_words.iter().any(|w| r.doc.sentence_has(m.hit.sentence, w))
+                    && r.doc.sentence_has(m.hit.sentence, role_words)
             })
             .map(|m| m.span)
             .take(2)
@@ -654,8 +664,8 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
             }
             Concept::Decortication
                 if (r.sentence_any(sentence, &[Concept::TransverseProcess, Concept::Facet, Concept::Pars])
-                    || r.doc.sentence_has(sentence, "gutter")
-                    || r.doc.sentence_has(sentence, "lamina")) =>
+                    || r.doc.sentence_has(sentence, phrases!("gutter"))
+                    || r.doc.sentence_has(sentence, phrases!("lamina"))) =>
             {
                 for i in is {
                     push_fusion(&mut all, i, FusionKind::Posterolateral, source, !m.from_focus, m.evidence());
@@ -671,7 +681,7 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
     }
     // Bone graft set into a disc space ("the tricortical graft was tamped into the C5-6
     // interspace") is an interbody fusion too.
-    let inserted = [
+    let inserted = phrases!(
         "placed",
         "inserted",
         "impacted",
@@ -681,7 +691,7 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
         "seated",
         "countersunk",
         "positioned",
-    ];
+    );
     for m in &r.mentions {
         let graft = matches!(
             m.hit.concept,
@@ -697,7 +707,7 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
             || s > 0
                 && r.doc.sentences[s - 1].section == r.doc.sentences[s].section
                 && r.sentence_any(s - 1, &[Concept::DiscSpace]);
-        let into_disc = disc_named && inserted.iter().any(|w| r.doc.sentence_has(s, w));
+        let into_disc = disc_named && r.doc.sentence_has(s, inserted);
         if !into_disc
             || r.sentence_any(s, &[Concept::Corpectomy, Concept::PosterolateralFusion, Concept::TransverseProcess])
         {
@@ -882,7 +892,7 @@ fn reconcile<T: Clone, K: Ord + Clone>(
 }
 
 /// Words that say a sentence repeats the work just described at another level.
-const REPEATED: &[&str] = &[
+const REPEATED: Phrases = Phrases::of(&[
     "the same",
     "same manner",
     "same fashion",
@@ -893,23 +903,20 @@ const REPEATED: &[&str] = &[
     "were repeated",
     "identical fashion",
     "as above",
-];
+]);
 
 /// Interspaces named in narrative sentences that repeat earlier work there.
 fn repeated_interspaces(r: &Reader<'_, '_>) -> BTreeSet<Interspace> {
     r.doc
         .levels
         .iter()
-        .filter(|l| {
-            r.doc.section_of(l.sentence) == SectionKind::Narrative
-                && REPEATED.iter().any(|w| r.doc.sentence_has(l.sentence, w))
-        })
+        .filter(|l| r.doc.section_of(l.sentence) == SectionKind::Narrative && r.doc.sentence_has(l.sentence, REPEATED))
         .flat_map(|l| l.level.interspaces())
         .collect()
 }
 
 /// Phrases that say bone was removed to reach the disc space, not to decompress.
-const PREP: &[&str] = &[
+const PREP: Phrases = Phrases::of(&[
     "to access",
     "access to the disc",
     "access the disc",
@@ -936,7 +943,7 @@ const PREP: &[&str] = &[
     "to expose the pedicle",
     "for screw placement",
     "for the screw",
-];
+]);
 
 fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
     let repeated = repeated_interspaces(r);
@@ -948,7 +955,7 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
             matches!(m.hit.concept, Concept::Laminectomy | Concept::Decompression)
                 && m.affirmed()
                 && describes_procedure(m.section)
-                && r.doc.sentence_has(m.hit.sentence, "gill")
+                && r.doc.sentence_has(m.hit.sentence, phrases!("gill"))
         })
         .flat_map(M::vertebrae)
         .filter(|v| v.region() == Region::Lumbar)
@@ -1010,7 +1017,7 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
             Concept::Decompression => DecompressionKind::Unspecified,
             _ => continue,
         };
-        let prep_words = PREP.iter().any(|p| r.doc.sentence_has(s, p));
+        let prep_words = r.doc.sentence_has(s, PREP);
         let decompressive = r.sentence_any(
             s,
             &[
@@ -1020,8 +1027,8 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
                 Concept::Decompression,
                 Concept::Foraminotomy,
             ],
-        ) || r.doc.sentence_has(s, "stenosis")
-            || r.doc.sentence_has(s, "decompress");
+        ) || r.doc.sentence_has(s, phrases!("stenosis"))
+            || r.doc.sentence_has(s, phrases!("decompress"));
         if (prep_words || interbody_posterior(s)) && !decompressive {
             continue;
         }
@@ -1051,8 +1058,8 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         named.dedup();
         interspaces.sort();
         interspaces.dedup();
-        let with_ff =
-            r.sentence_any(s, &[Concept::Foraminotomy, Concept::Facetectomy]) || r.doc.sentence_has(s, "foramin");
+        let with_ff = r.sentence_any(s, &[Concept::Foraminotomy, Concept::Facetectomy])
+            || r.doc.sentence_has(s, phrases!("foramin"));
         all.push(Decompression {
             kind,
             vertebrae: named,
@@ -1291,8 +1298,8 @@ fn devices(r: &Reader<'_, '_>, f: &mut Findings) {
         };
         let in_corpectomy = corpectomy_span.is_some()
             && (r.sentence_any(m.hit.sentence, &[Concept::Corpectomy])
-                || r.doc.sentence_has(m.hit.sentence, "corpectomy")
-                || r.doc.sentence_has(m.hit.sentence, "defect")
+                || r.doc.sentence_has(m.hit.sentence, phrases!("corpectomy"))
+                || r.doc.sentence_has(m.hit.sentence, phrases!("defect"))
                 || word.contains("corpectomy")
                 || word.contains("vertebral body replacement")
                 || word.contains("expandable") && m.interspaces().is_empty());
@@ -1469,16 +1476,16 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
                         Concept::SiImplant,
                         Concept::IliacFixation,
                     ],
-                ) && !r.doc.sentence_has(s, "plate")
+                ) && !r.doc.sentence_has(s, phrases!("plate"))
                     && (r.sentence_any(
                         s,
                         &[Concept::Posterior, Concept::Rod, Concept::PedicleScrew, Concept::Percutaneous],
-                    ) || r.doc.sentence_has(s, "pedicle")
+                    ) || r.doc.sentence_has(s, phrases!("pedicle"))
                         || !anterior_case)
                     // A screw of this operation is placed; others are old hardware being handled.
-                    && (m.section == SectionKind::Procedures || PLACED.iter().any(|w| r.doc.sentence_has(s, w)))
+                    && (m.section == SectionKind::Procedures || r.doc.sentence_has(s, PLACED))
                     // In a sacroiliac fusion, screws are the joint's implants.
-                    && (!si_case || r.doc.sentence_has(s, "pedicle"))
+                    && (!si_case || r.doc.sentence_has(s, phrases!("pedicle")))
             }
             Concept::IliacFixation => {
                 if m.affirmed() && !m.removed() {
@@ -1497,9 +1504,9 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
                 let vs = m.vertebrae();
                 let is_anterior = r.sentence_any(s, &[Concept::Anterior, Concept::Plate]);
                 let placed = m.section == SectionKind::Procedures
-                    || PLACED.iter().any(|w| r.doc.sentence_has(s, w))
-                    || r.doc.sentence_has(s, "contoured")
-                    || r.doc.sentence_has(s, "connected");
+                    || r.doc.sentence_has(s, PLACED)
+                    || r.doc.sentence_has(s, phrases!("contoured"))
+                    || r.doc.sentence_has(s, phrases!("connected"));
                 if m.affirmed() && !m.removed() && vs.len() >= 2 && !m.from_focus && !is_anterior && placed {
                     if m.section == SectionKind::Procedures {
                         extend(&mut header_span, &vs);
@@ -1508,7 +1515,7 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
                     }
                     evidence.extend(m.evidence());
                     if m.pelvis() && m.affirmed() {
-                        pelvic |= r.doc.sentence_has(s, "iliac") || r.doc.sentence_has(s, "pelvis");
+                        pelvic |= r.doc.sentence_has(s, phrases!("iliac")) || r.doc.sentence_has(s, phrases!("pelvis"));
                     }
                 }
                 if m.hit.context.has(Context::NEGATED)
@@ -1525,7 +1532,7 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
             continue;
         }
         // Existing hardware being examined is not an anchor placed in this operation.
-        if EXAMINED.iter().any(|w| r.doc.sentence_has(s, w)) && !PLACED.iter().any(|w| r.doc.sentence_has(s, w)) {
+        if r.doc.sentence_has(s, EXAMINED) && !r.doc.sentence_has(s, PLACED) {
             continue;
         }
         let vs = m.vertebrae();
@@ -1543,7 +1550,7 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
             evidence.push(m.span);
         }
         if m.pelvis() {
-            pelvic |= r.doc.sentence_has(s, "iliac") || r.doc.sentence_has(s, "s2");
+            pelvic |= r.doc.sentence_has(s, phrases!("iliac")) || r.doc.sentence_has(s, phrases!("s2"));
         }
         if vs.is_empty() {
             evidence.push(m.span);
@@ -1689,14 +1696,16 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
             continue;
         }
         if r.sentence_any(s, &[Concept::IntegralFixation, Concept::OccipitalFixation])
-            || r.doc.sentence_has(s, "occipital")
-            || r.doc.sentence_has(s, "end plate")
-            || r.doc.sentence_has(s, "endplate")
+            || r.doc.sentence_has(s, phrases!("occipital"))
+            || r.doc.sentence_has(s, phrases!("end plate"))
+            || r.doc.sentence_has(s, phrases!("endplate"))
         {
             continue;
         }
         let word = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
-        if word.starts_with("plate") && (r.doc.sentence_has(s, "end-plate") || r.doc.sentence_has(s, "cartilaginous")) {
+        if word.starts_with("plate")
+            && (r.doc.sentence_has(s, phrases!("end-plate")) || r.doc.sentence_has(s, phrases!("cartilaginous")))
+        {
             continue;
         }
         if m.removed() && !m.hit.context.has(Context::NEGATED) {
@@ -1709,10 +1718,7 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
             continue;
         }
         // A plate that belongs to a cage ("integrated locking plate") is the cage's fixation.
-        if ["integrat", "zero-profile", "zero profile", "of the cage", "stand-alone"]
-            .iter()
-            .any(|w| r.doc.sentence_has(s, w))
-        {
+        if r.doc.sentence_has(s, phrases!("integrat", "zero-profile", "zero profile", "of the cage", "stand-alone")) {
             continue;
         }
         plate_seen = true;
@@ -1721,10 +1727,11 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
         // Only a sentence that places the plate says what it spans ("the top of the plate sits below
         // the C4-5 disc" does not).
         let placing = matches!(m.section, SectionKind::Procedures | SectionKind::Implants)
-            || PLACED
-                .iter()
-                .chain(["applied", "spanning", "affixed", "fixed", "contoured", "spans", "extending"].iter())
-                .any(|w| r.doc.sentence_has(s, w));
+            || r.doc.sentence_has(s, PLACED)
+            || r.doc.sentence_has(
+                s,
+                phrases!("applied", "spanning", "affixed", "fixed", "contoured", "spans", "extending"),
+            );
         if vs.len() >= 2 && !m.from_focus && placing {
             // The narrative's span wins over the procedure list's.
             if m.section == SectionKind::Procedures {
@@ -1777,7 +1784,7 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
 }
 
 /// Words that say an anchor was put in during this operation.
-const PLACED: &[&str] = &[
+const PLACED: Phrases = Phrases::of(&[
     "placed",
     "inserted",
     "placement",
@@ -1792,10 +1799,10 @@ const PLACED: &[&str] = &[
     "instrumented",
     "fixated",
     "secured",
-];
+]);
 
 /// Words that say existing hardware was looked at, not placed.
-const EXAMINED: &[&str] = &[
+const EXAMINED: Phrases = Phrases::of(&[
     "stress",
     "exposed",
     "inspected",
@@ -1806,7 +1813,7 @@ const EXAMINED: &[&str] = &[
     "well-fixed",
     "halo around",
     "lucency",
-];
+]);
 
 fn dedup(mut v: Vec<Span>) -> Vec<Span> {
     v.sort();
@@ -1834,37 +1841,39 @@ const GENERIC_AUTOGRAFT: &[&str] = &[
 /// A sentence that says bone was harvested from the iliac crest (not the crest as a landmark,
 /// a screw entry point or a place that was prepped and draped).
 fn iliac_harvest(r: &Reader<'_, '_>, s: usize) -> bool {
-    let harvest = [
-        "harvest",
-        "graft",
-        "obtained",
-        "procured",
-        "taken from",
-        "cancellous bone",
-        "corticocancellous",
-        "curette",
-        "gouge",
-        "osteotome",
-    ]
-    .iter()
-    .any(|w| r.doc.sentence_has(s, w));
-    let landmark = [
-        "prepped",
-        "draped",
-        "bump",
-        "table",
-        "starting point",
-        "entry point",
-        "padded",
-        "retractor",
-        "landmark",
-        "array",
-        "reference",
-        "pin",
-        "navigation",
-    ]
-    .iter()
-    .any(|w| r.doc.sentence_has(s, w));
+    let harvest = r.doc.sentence_has(
+        s,
+        phrases!(
+            "harvest",
+            "graft",
+            "obtained",
+            "procured",
+            "taken from",
+            "cancellous bone",
+            "corticocancellous",
+            "curette",
+            "gouge",
+            "osteotome",
+        ),
+    );
+    let landmark = r.doc.sentence_has(
+        s,
+        phrases!(
+            "prepped",
+            "draped",
+            "bump",
+            "table",
+            "starting point",
+            "entry point",
+            "padded",
+            "retractor",
+            "landmark",
+            "array",
+            "reference",
+            "pin",
+            "navigation",
+        ),
+    );
     // Screws into the ilium are fixation; screws elsewhere in a long sentence are not about it.
     let t = r.doc.sentence_text(s);
     let near_iliac_screw = t.windows(5).enumerate().filter(|(_, w)| *w == b"iliac").any(|(i, _)| {
@@ -1909,7 +1918,7 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
                     continue;
                 }
                 if r.sentence_any(s, &[Concept::Tricortical, Concept::StructuralAllograft])
-                    || r.doc.sentence_has(s, "structural")
+                    || r.doc.sentence_has(s, phrases!("structural"))
                 {
                     GraftKind::SeparateAutograftStructural
                 } else {
@@ -1917,13 +1926,15 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
                 }
             }
             Concept::Tricortical => {
-                if !(r.sentence_any(s, &[Concept::IliacCrest, Concept::BoneGraft]) || r.doc.sentence_has(s, "graft")) {
+                if !(r.sentence_any(s, &[Concept::IliacCrest, Concept::BoneGraft])
+                    || r.doc.sentence_has(s, phrases!("graft")))
+                {
                     continue;
                 }
                 GraftKind::SeparateAutograftStructural
             }
             Concept::Allograft => {
-                if r.sentence_any(s, &[Concept::StructuralAllograft]) || r.doc.sentence_has(s, "spacer") {
+                if r.sentence_any(s, &[Concept::StructuralAllograft]) || r.doc.sentence_has(s, phrases!("spacer")) {
                     continue;
                 }
                 GraftKind::MorselizedAllograft
@@ -1933,7 +1944,7 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
             Concept::BoneMarrowAspirate => {
                 let separate = r
                     .sentence_any(s, &[Concept::IliacCrest, Concept::SeparateIncision, Concept::Percutaneous])
-                    || r.doc.sentence_has(s, "iliac")
+                    || r.doc.sentence_has(s, phrases!("iliac"))
                     || separate_in_note;
                 if !separate {
                     continue;
@@ -1979,16 +1990,18 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
             continue;
         }
         let s = m.hit.sentence;
-        let action =
-            if m.removed() || r.sentence_any(s, &[Concept::HardwareRemoval]) || r.doc.sentence_has(s, "removal") {
-                ArthroplastyAction::Removal
-            } else if ctx.has(Context::HISTORICAL) {
-                continue;
-            } else if r.sentence_any(s, &[Concept::Revision, Concept::Reinsertion]) {
-                ArthroplastyAction::Revision
-            } else {
-                ArthroplastyAction::Insertion
-            };
+        let action = if m.removed()
+            || r.sentence_any(s, &[Concept::HardwareRemoval])
+            || r.doc.sentence_has(s, phrases!("removal"))
+        {
+            ArthroplastyAction::Removal
+        } else if ctx.has(Context::HISTORICAL) {
+            continue;
+        } else if r.sentence_any(s, &[Concept::Revision, Concept::Reinsertion]) {
+            ArthroplastyAction::Revision
+        } else {
+            ArthroplastyAction::Insertion
+        };
         for i in m.interspaces() {
             if !f.arthroplasties.iter().any(|a| a.interspace == i && a.action == action) {
                 f.arthroplasties.push(Arthroplasty { interspace: i, action, evidence: m.evidence() });
@@ -2076,7 +2089,7 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
         })
         .filter(|m| {
             let t = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
-            t.contains("fusion") || r.doc.sentence_has(m.hit.sentence, "fusion")
+            t.contains("fusion") || r.doc.sentence_has(m.hit.sentence, phrases!("fusion"))
         })
         .map(|m| m.span)
         .collect();
