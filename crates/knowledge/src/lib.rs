@@ -19,7 +19,7 @@ mod check;
 mod model;
 pub mod readability;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use interspace_refdata::Hcpcs;
 
@@ -52,6 +52,8 @@ pub struct Knowledge {
     terms: BTreeMap<String, Term>,
     elements: Vec<DocumentationElement>,
     edits: Vec<EditInfo>,
+    /// Position of each edit in `edits` by id: the scrubber looks every edit up on every claim.
+    edit_by_id: HashMap<String, usize>,
     sources: BTreeMap<String, Source>,
     modifiers: Vec<ModifierInfo>,
     deleted: Vec<DeletedCode>,
@@ -125,7 +127,10 @@ impl Knowledge {
             };
         }
         catalogue!("documentation_elements.toml", Elements, element, |k: &mut Knowledge, v| k.elements = v);
-        catalogue!("edits.toml", Edits, edit, |k: &mut Knowledge, v| k.edits = v);
+        catalogue!("edits.toml", Edits, edit, |k: &mut Knowledge, v: Vec<EditInfo>| {
+            k.edit_by_id = v.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+            k.edits = v;
+        });
         catalogue!("modifiers.toml", Modifiers, modifier, |k: &mut Knowledge, v| k.modifiers = v);
         catalogue!("deleted_codes.toml", Deleted, deleted, |k: &mut Knowledge, v| k.deleted = v);
         match text_of("lcd_l37848.toml").map(|t| parse::<Lcd>("lcd_l37848.toml", t)) {
@@ -215,7 +220,7 @@ impl Knowledge {
     }
 
     pub fn edit(&self, id: &str) -> Option<&EditInfo> {
-        self.edits.iter().find(|e| e.id == id)
+        self.edit_by_id.get(id).map(|&i| &self.edits[i])
     }
 
     pub fn edits(&self) -> &[EditInfo] {
