@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use interspace_server::{Config, router};
 use serde_json::json;
@@ -70,6 +71,10 @@ async fn browser() -> (Driver, Client) {
             .connect(&url)
             .await
         {
+            // Finding an element waits up to 10 s for it: after a click that submits a form, the
+            // next page may not have replaced the current one yet on a loaded machine.
+            let wait = TimeoutConfiguration::new(None, None, Some(Duration::from_secs(10)));
+            c.update_timeouts(wait).await.unwrap();
             return (driver, c);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -101,17 +106,24 @@ async fn sign_in(c: &Client, base: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("casey").await.unwrap();
     c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(CODER_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button")).await.unwrap().click().await.unwrap();
+    click_and_load(c, c.find(Locator::Css("#login-form button")).await.unwrap()).await;
 }
 
-/// Waits for the page a form post led to.
-async fn settle(c: &Client) {
-    for _ in 0..50 {
-        if c.execute("return document.readyState", vec![]).await.is_ok_and(|v| v == json!("complete")) {
-            break;
+/// Clicks what submits a form or follows a link and waits until the next page has replaced this
+/// one (the mark set on this page's window is gone) and has loaded.
+async fn click_and_load(c: &Client, e: fantoccini::elements::Element) {
+    c.execute("window.__interspace_old_page = true;", vec![]).await.unwrap();
+    e.click().await.unwrap();
+    for _ in 0..300 {
+        let loaded = c
+            .execute("return window.__interspace_old_page === undefined && document.readyState === 'complete';", vec![])
+            .await;
+        if loaded.is_ok_and(|v| v == json!(true)) {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    panic!("no new page within 15 s of the click");
 }
 
 async fn text(c: &Client, css: &str) -> String {
@@ -149,7 +161,7 @@ async fn code_page_shows_every_section_with_the_pricers_figures() {
     shot(&c, "code-22633").await;
     // The locality picker prices Alabama as the pricer does.
     c.find(Locator::Css("select[name=locality]")).await.unwrap().select_by_value("10112-00").await.unwrap();
-    c.find(Locator::Css("#locality-picker button")).await.unwrap().click().await.unwrap();
+    click_and_load(&c, c.find(Locator::Css("#locality-picker button")).await.unwrap()).await;
     let al = ENGINE.reference.code_page("22633", None, Some("10112-00"), false).unwrap();
     let shown = text(&c, "#locality-price").await.replace(['$', ','], "");
     assert!(shown.contains(&format!("facility {}", al.locality.unwrap().facility)), "{shown}");
@@ -167,7 +179,7 @@ async fn clicking_a_cpt_line_shows_its_evidence_in_the_note() {
     sign_in(&c, &base).await;
     c.goto(&format!("{base}/analyze")).await.unwrap();
     c.execute("document.querySelector('textarea[name=note]').value = arguments[0];", vec![json!(NOTE)]).await.unwrap();
-    c.find(Locator::Css("#analyze-form button")).await.unwrap().click().await.unwrap();
+    click_and_load(&c, c.find(Locator::Css("#analyze-form button")).await.unwrap()).await;
     let lines = c.find_all(Locator::Css("tr.line")).await.unwrap();
     assert!(lines.len() >= 5, "{} lines", lines.len());
     assert!(text(&c, "#lines").await.contains("22633"));
@@ -205,9 +217,9 @@ async fn a_coder_works_a_case_to_final_and_sees_it_in_the_audit_trail() {
     c.execute("document.querySelector('#submit-form textarea[name=note]').value = arguments[0];", vec![json!(NOTE)])
         .await
         .unwrap();
-    c.find(Locator::Css("#submit-form button")).await.unwrap().click().await.unwrap();
+    click_and_load(&c, c.find(Locator::Css("#submit-form button")).await.unwrap()).await;
     assert_eq!(text(&c, "#case-status").await, "queued");
-    c.find(Locator::Css("#assign-me")).await.unwrap().click().await.unwrap();
+    click_and_load(&c, c.find(Locator::Css("#assign-me")).await.unwrap()).await;
     assert_eq!(text(&c, "#case-status").await, "in_progress");
     shot(&c, "case-open").await;
     // Decide every line: remove the first with a reason, accept the rest.
@@ -224,8 +236,7 @@ async fn a_coder_works_a_case_to_final_and_sees_it_in_the_audit_trail() {
                 .await
                 .unwrap();
         }
-        form.find(Locator::Css("button")).await.unwrap().click().await.unwrap();
-        settle(&c).await;
+        click_and_load(&c, form.find(Locator::Css("button")).await.unwrap()).await;
     }
     // Reload the case as it now stands before reading it.
     let url = c.current_url().await.unwrap();
@@ -239,7 +250,7 @@ async fn a_coder_works_a_case_to_final_and_sees_it_in_the_audit_trail() {
     };
     assert_eq!(statuses[0], "removed");
     assert!(statuses[1..].iter().all(|s| s == "accepted"), "{statuses:?}");
-    c.find(Locator::Css("#finalize button")).await.unwrap().click().await.unwrap();
+    click_and_load(&c, c.find(Locator::Css("#finalize button")).await.unwrap()).await;
     assert_eq!(text(&c, "#case-status").await, "finalized");
     let audit = text(&c, "#audit").await;
     for action in ["submit", "assign", "remove_line", "accept_line", "finalize", "read"] {
