@@ -1,5 +1,5 @@
-//! Micro-benchmarks of the text layer on the corpus notes: the level grammar, the concept
-//! matcher, the ConText triggers, a whole document parse and the findings built from it.
+//! Micro-benchmarks of the text layer on the corpus notes: the level grammar, the vocabulary
+//! automaton (concepts, ConText triggers and sentence phrases in one pass), a whole document parse and the findings built from it.
 //!
 //! `cargo bench -p interspace-notes` (figures in docs/PERFORMANCE.md).
 
@@ -27,11 +27,8 @@ fn text_layer(c: &mut Criterion) {
     g.bench_function("level_grammar", |b| {
         b.iter(|| lower.iter().map(|t| scan_levels(black_box(t), None).len()).sum::<usize>())
     });
-    g.bench_function("concept_matcher", |b| {
-        b.iter(|| lower.iter().map(|t| lexicon.concepts(black_box(t)).len()).sum::<usize>())
-    });
-    g.bench_function("context_triggers", |b| {
-        b.iter(|| lower.iter().map(|t| lexicon.triggers(black_box(t)).len()).sum::<usize>())
+    g.bench_function("vocabulary_scan", |b| {
+        b.iter(|| lower.iter().map(|t| lexicon.scan(black_box(t)).concepts.len()).sum::<usize>())
     });
     g.bench_function("document_parse", |b| {
         b.iter(|| notes.iter().map(|t| Document::parse(black_box(t), lexicon).concepts.len()).sum::<usize>())

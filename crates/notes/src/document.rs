@@ -3,7 +3,7 @@
 
 use crate::concept::Concept;
 use crate::level::{self, LevelRef, Region};
-use crate::lexicon::{ContextCategory, Direction, Hit, Lexicon, SectionKind};
+use crate::lexicon::{ContextCategory, ContextRule, Direction, Hit, Lexicon, SectionKind};
 use crate::phrase::{self, Phrases};
 use crate::text::{Normalized, Span};
 
@@ -136,12 +136,13 @@ impl<'a> Document<'a> {
         for (i, s) in sections.iter().enumerate() {
             split_sentences(&norm, s.start, s.end, i, &mut sentences);
         }
-        let found = lexicon.concepts(&norm.text);
+        let matches = lexicon.scan(&norm.text);
+        let found = matches.concepts;
         // The region comes from a scan without one, which stands unless the text has bare
         // interspaces ("the 4-5 level") to read in the region.
-        let (unregioned, bare) = level::scan_noting_bare(&norm.text, None);
-        let region = dominant_region(&unregioned, &found);
-        let mentions = if bare && region.is_some() { level::scan(&norm.text, region) } else { unregioned };
+        let scan = level::scan_all(&norm.text, None);
+        let region = dominant_region(&scan.mentions, &found);
+        let mentions = if scan.bare && region.is_some() { level::scan(&norm.text, region) } else { scan.mentions };
         let sentence_of =
             |pos: usize| sentences.partition_point(|s: &Sentence| s.end <= pos).min(sentences.len().saturating_sub(1));
         let levels: Vec<LevelHit> = mentions
@@ -160,10 +161,9 @@ impl<'a> Document<'a> {
                 context: Context::default(),
             })
             .collect();
-        apply_context(&norm.text, lexicon, &sentences, &mut concepts, sentence_of);
-        let nonexistent_levels = level::scan_nonexistent(&norm.text);
-        let phrases = phrase::of_sentences(&norm.text, &sentences);
-        Document { norm, sections, sentences, levels, concepts, region, nonexistent_levels, phrases }
+        apply_context(&norm.text, &matches.triggers, &sentences, &mut concepts, sentence_of);
+        let phrases = phrase::of_sentences(&matches.phrases, &sentences);
+        Document { norm, sections, sentences, levels, concepts, region, nonexistent_levels: scan.nonexistent, phrases }
     }
 
     /// The original text.
@@ -419,11 +419,12 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
             out.push(Sentence { start: a, end: b, section });
         }
     };
+    let mut newlines = norm.newlines_walk(start + 1);
     let mut i = start;
     while i < end {
         let c = t[i];
         if c == b' ' {
-            let nl = norm.newlines_before(i + 1);
+            let nl = newlines.before(i + 1);
             let prev = if i > start { t[i - 1] } else { b' ' };
             if nl >= 2 || (nl == 1 && (matches!(prev, b'.' | b':' | b';' | b'?' | b'!') || is_list_marker(t, i + 1))) {
                 push(out, s, i);
@@ -465,12 +466,11 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
 
 fn apply_context(
     text: &[u8],
-    lexicon: &Lexicon,
+    triggers: &[(Hit, &ContextRule)],
     sentences: &[Sentence],
     concepts: &mut [ConceptHit],
     sentence_of: impl Fn(usize) -> usize,
 ) {
-    let triggers = lexicon.triggers(text);
     if triggers.is_empty() || sentences.is_empty() {
         return;
     }

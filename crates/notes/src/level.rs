@@ -161,8 +161,19 @@ pub struct LevelMention {
     pub level: LevelRef,
 }
 
+/// ASCII letters and digits, by byte.
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
+    WORD[b as usize]
 }
 
 fn boundary_before(s: &[u8], i: usize) -> bool {
@@ -199,19 +210,20 @@ fn vertebra_at(s: &[u8], i: usize) -> Option<(Vertebra, usize)> {
     if !boundary_before(s, i) {
         return None;
     }
-    for (word, v) in [
-        (&b"occiput"[..], Vertebra::OCCIPUT),
-        (b"occipital", Vertebra::OCCIPUT),
-        (b"sacrum", Vertebra::S1),
-        (b"sacral", Vertebra::S1),
-        (b"coccyx", Vertebra::COCCYX),
-    ] {
+    let r = *s.get(i)?;
+    let words: &[(&[u8], Vertebra)] = match r {
+        b'o' => &[(b"occiput", Vertebra::OCCIPUT), (b"occipital", Vertebra::OCCIPUT)],
+        b's' => &[(b"sacrum", Vertebra::S1), (b"sacral", Vertebra::S1)],
+        b'c' => &[(b"coccyx", Vertebra::COCCYX)],
+        b't' | b'l' => &[],
+        _ => return None,
+    };
+    for &(word, v) in words {
         if s[i..].starts_with(word) && boundary_after(s, i + word.len()) {
             return Some((v, i + word.len()));
         }
     }
-    let r = *s.get(i)?;
-    if !matches!(r, b'c' | b't' | b'l' | b's') {
+    if r == b'o' {
         return None;
     }
     let mut j = i + 1;
@@ -325,7 +337,10 @@ const COUNT_WORDS: &[(&[u8], u8)] = &[
 /// `two-level`, `three levels`, `2 level`, `3-level` at `i`.
 fn count_at(s: &[u8], i: usize) -> Option<(u8, usize)> {
     // Not the end of a bare interspace (`4-5 level`).
-    if !boundary_before(s, i) || (i >= 2 && matches!(s[i - 1], b'-' | b'/') && s[i - 2].is_ascii_digit()) {
+    if !matches!(s.get(i), Some(b'0'..=b'9' | b'o' | b's' | b't' | b'f' | b'e' | b'n'))
+        || !boundary_before(s, i)
+        || (i >= 2 && matches!(s[i - 1], b'-' | b'/') && s[i - 2].is_ascii_digit())
+    {
         return None;
     }
     let (n, mut j) = COUNT_WORDS
@@ -353,17 +368,40 @@ fn count_at(s: &[u8], i: usize) -> Option<(u8, usize)> {
 /// Finds every level mention in lower-cased text. `region` is the region the note is about when
 /// one is clear (lumbar for a TLIF note), used for bare interspaces like "the 4-5 level".
 pub fn scan(s: &[u8], region: Option<Region>) -> Vec<LevelMention> {
-    scan_noting_bare(s, region).0
+    scan_all(s, region).mentions
 }
 
-/// [`scan`], and whether the text has a place where a bare interspace is read in a region: when it
-/// has none, the scan is the same for every region.
-pub(crate) fn scan_noting_bare(s: &[u8], region: Option<Region>) -> (Vec<LevelMention>, bool) {
+/// What one pass of the level grammar finds.
+pub(crate) struct LevelScan {
+    pub mentions: Vec<LevelMention>,
+    /// The text has a place where a bare interspace is read in a region; when it has none, the
+    /// mentions are the same for every region.
+    pub bare: bool,
+    /// Spans of names written like a vertebra that the standard numbering does not have (`L9`,
+    /// `T13`, `C10`; `L6` too, which only transitional anatomy has). They are not mentions; the
+    /// analyzer reports them so that "L9-L12" is a documentation gap rather than a silent "nothing
+    /// to code". ICD-10-CM codes such as `T84.226A` are not levels.
+    pub nonexistent: Vec<(usize, usize)>,
+}
+
+/// [`scan`], noting bare interspaces and names of vertebrae that do not exist.
+pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
     let mut out = Vec::new();
     let mut bare = false;
+    let mut nonexistent = Vec::new();
     let mut i = 0;
-    while i < s.len() {
+    // Every mention starts at a word start (each branch below needs `boundary_before`), so the
+    // scan only stops at word starts: after a miss it jumps past the rest of the word and the
+    // non-word bytes after it. A mention never holds a nonexistent name (its ends are real
+    // vertebrae), so checking the word starts visited finds them all.
+    while let Some(start) = next_word_start(s, i) {
+        i = start;
         let b = s[i];
+        if matches!(b, b'c' | b't' | b'l')
+            && let Some(end) = nonexistent_at(s, i)
+        {
+            nonexistent.push((i, end));
+        }
         if matches!(b, b'c' | b't' | b'l' | b's' | b'o')
             && let Some((from, end)) = vertebra_at(s, i)
         {
@@ -443,33 +481,41 @@ pub(crate) fn scan_noting_bare(s: &[u8], region: Option<Region>) -> (Vec<LevelMe
                 continue;
             }
         }
-        i += 1;
+        i = word_end(s, i);
     }
-    (out, bare)
+    LevelScan { mentions: out, bare, nonexistent }
 }
 
-/// Spans of names written like a vertebra that the standard numbering does not have (`L9`, `T13`,
-/// `C10`; `L6` too, which only transitional anatomy has). [`scan`] skips them; the analyzer reports
-/// them so that "L9-L12" is a documentation gap rather than a silent "nothing to code". ICD-10-CM
-/// codes such as `T84.226A` are not levels.
-pub(crate) fn scan_nonexistent(s: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for (i, &r) in s.iter().enumerate() {
-        if !matches!(r, b'c' | b't' | b'l') || !boundary_before(s, i) {
-            continue;
-        }
-        let Some((n, end)) = digits(s, i + 1) else { continue };
-        let beyond = match r {
-            b'c' => n >= 9,
-            b't' => n >= 13,
-            _ => n >= 6,
-        };
-        let icd_code = s.get(end) == Some(&b'.') && s.get(end + 1).is_some_and(u8::is_ascii_digit);
-        if beyond && !icd_code && (boundary_after(s, end) || matches!(s.get(end), Some(b'-' | b'/'))) {
-            out.push((i, end));
-        }
+/// The first word start at or after `i`: a word byte with a non-word byte (or the text's start)
+/// before it.
+fn next_word_start(s: &[u8], i: usize) -> Option<usize> {
+    let mut i = if i > 0 && i < s.len() && is_word(s[i - 1]) { word_end(s, i) } else { i };
+    while i < s.len() && !is_word(s[i]) {
+        i += 1;
     }
-    out
+    (i < s.len()).then_some(i)
+}
+
+/// The end of the run of word bytes at `i`.
+fn word_end(s: &[u8], mut i: usize) -> usize {
+    while i < s.len() && is_word(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// A name written like a vertebra the standard numbering does not have, at the word start `i`
+/// (see [`LevelScan::nonexistent`]); returns its end.
+fn nonexistent_at(s: &[u8], i: usize) -> Option<usize> {
+    let r = s[i];
+    let (n, end) = digits(s, i + 1)?;
+    let beyond = match r {
+        b'c' => n >= 9,
+        b't' => n >= 13,
+        _ => n >= 6,
+    };
+    let icd_code = s.get(end) == Some(&b'.') && s.get(end + 1).is_some_and(u8::is_ascii_digit);
+    (beyond && !icd_code && (boundary_after(s, end) || matches!(s.get(end), Some(b'-' | b'/')))).then_some(end)
 }
 
 /// A measurement or count follows (`2-3 mm`, `4-5 days`): the numbers are not a level.
@@ -553,7 +599,7 @@ mod tests {
     #[test]
     fn nonexistent_vertebrae_are_found() {
         fn found(t: &str) -> Vec<&str> {
-            scan_nonexistent(t.as_bytes()).iter().map(|&(a, b)| &t[a..b]).collect()
+            scan_all(t.as_bytes(), None).nonexistent.iter().map(|&(a, b)| &t[a..b]).collect()
         }
         assert_eq!(found("l9-l12, c10, t13 and l6/s1"), ["l9", "l12", "c10", "t13", "l6"]);
         assert_eq!(found("c1-c7, t1-t12, l1-l5, s1, c8 radiculopathy"), Vec::<&str>::new());

@@ -7,6 +7,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, I
 use serde::Deserialize;
 
 use crate::concept::Concept;
+use crate::phrase;
 
 /// The kind of a note section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -146,9 +147,10 @@ pub struct Hit {
 
 /// The compiled vocabulary.
 pub struct Lexicon {
-    concepts: AhoCorasick,
+    /// The concept phrases, then the ConText trigger phrases, then the sentence phrases of
+    /// [`phrase`](crate::phrase): one automaton, so a note is read once for all three.
+    vocabulary: AhoCorasick,
     concept_of: Vec<Concept>,
-    triggers: AhoCorasick,
     trigger_of: Vec<usize>,
     pub(crate) rules: Vec<ContextRule>,
     sections: AhoCorasick,
@@ -273,7 +275,7 @@ impl Lexicon {
             }
         }
 
-        let build = |pats: &[String], kind: MatchKind, start: StartKind| {
+        let build = |pats: &[&str], kind: MatchKind, start: StartKind| {
             // A DFA: the vocabulary is a few thousand short phrases, so its table is small and
             // it is the fastest automaton for the overlapping scan every note gets.
             AhoCorasickBuilder::new()
@@ -283,25 +285,49 @@ impl Lexicon {
                 .build(pats)
                 .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {e}")))
         };
+        let vocabulary: Vec<&str> =
+            phrases.iter().chain(&trigger_phrases).map(String::as_str).chain(phrase::PHRASES.iter().copied()).collect();
         Ok(Lexicon {
-            concepts: build(&phrases, MatchKind::Standard, StartKind::Unanchored)?,
+            vocabulary: build(&vocabulary, MatchKind::Standard, StartKind::Unanchored)?,
             concept_of,
-            triggers: build(&trigger_phrases, MatchKind::Standard, StartKind::Unanchored)?,
             trigger_of,
             rules: c.rule,
-            sections: build(&section_phrases, MatchKind::LeftmostLongest, StartKind::Anchored)?,
+            sections: build(
+                &section_phrases.iter().map(String::as_str).collect::<Vec<_>>(),
+                MatchKind::LeftmostLongest,
+                StartKind::Anchored,
+            )?,
             section_of,
         })
     }
 
-    /// Concept matches on word boundaries, longest first, not overlapping.
-    pub fn concepts(&self, text: &[u8]) -> Vec<(Hit, Concept)> {
-        words(&self.concepts, text).into_iter().map(|h| (h, self.concept_of[h.pattern])).collect()
-    }
-
-    /// ConText trigger matches on word boundaries, longest first, not overlapping, with their rule.
-    pub fn triggers(&self, text: &[u8]) -> Vec<(Hit, &ContextRule)> {
-        words(&self.triggers, text).into_iter().map(|h| (h, &self.rules[self.trigger_of[h.pattern]])).collect()
+    /// Every concept, ConText trigger and sentence phrase in lower-cased text, in one pass.
+    pub fn scan(&self, text: &[u8]) -> Matches<'_> {
+        let concepts_end = self.concept_of.len();
+        let triggers_end = concepts_end + self.trigger_of.len();
+        let (mut concepts, mut triggers, mut phrases) = (Vec::new(), Vec::new(), Vec::new());
+        for m in self.vocabulary.find_overlapping_iter(text) {
+            let (start, end, pattern) = (m.start(), m.end(), m.pattern().as_usize());
+            if pattern >= triggers_end {
+                phrases.push(Hit { start, end, pattern: pattern - triggers_end });
+                continue;
+            }
+            let on_word_boundaries =
+                (start == 0 || !is_word(text[start - 1])) && (end == text.len() || !is_word(text[end]));
+            if !on_word_boundaries {
+                continue;
+            }
+            if pattern < concepts_end {
+                concepts.push(Hit { start, end, pattern });
+            } else {
+                triggers.push(Hit { start, end, pattern: pattern - concepts_end });
+            }
+        }
+        Matches {
+            concepts: longest_first(concepts).map(|h| (h, self.concept_of[h.pattern])).collect(),
+            triggers: longest_first(triggers).map(|h| (h, &self.rules[self.trigger_of[h.pattern]])).collect(),
+            phrases,
+        }
     }
 
     /// A section header phrase starting exactly at `at`.
@@ -321,23 +347,27 @@ impl Lexicon {
     }
 }
 
-/// All matches on word boundaries, then the leftmost-longest non-overlapping subset.
-fn words(ac: &AhoCorasick, text: &[u8]) -> Vec<Hit> {
-    let mut all: Vec<Hit> = ac
-        .find_overlapping_iter(text)
-        .filter(|m| {
-            (m.start() == 0 || !is_word(text[m.start() - 1])) && (m.end() == text.len() || !is_word(text[m.end()]))
-        })
-        .map(|m| Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() })
-        .collect();
+/// What one pass of the vocabulary automaton finds (see [`Lexicon::scan`]).
+pub struct Matches<'l> {
+    /// Concept mentions on word boundaries, longest first, not overlapping.
+    pub concepts: Vec<(Hit, Concept)>,
+    /// ConText trigger mentions on word boundaries, longest first, not overlapping, with their rule.
+    pub triggers: Vec<(Hit, &'l ContextRule)>,
+    /// Sentence phrases as plain substrings, overlapping; `pattern` indexes `phrase::PHRASES`.
+    pub(crate) phrases: Vec<Hit>,
+}
+
+/// The leftmost-longest non-overlapping subset of matches.
+fn longest_first(mut all: Vec<Hit>) -> impl Iterator<Item = Hit> {
     all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    let mut out: Vec<Hit> = Vec::with_capacity(all.len());
-    for h in all {
-        if out.last().is_none_or(|l| h.start >= l.end) {
-            out.push(h);
+    let mut last_end = None;
+    all.into_iter().filter(move |h| {
+        let keep = last_end.is_none_or(|end| h.start >= end);
+        if keep {
+            last_end = Some(h.end);
         }
-    }
-    out
+        keep
+    })
 }
 
 #[cfg(test)]
@@ -348,7 +378,7 @@ mod tests {
     fn embedded_vocabulary_is_valid() {
         let l = Lexicon::embedded();
         assert!(!l.rules().is_empty());
-        let hits = l.concepts(b"bilateral pedicle screws and a peek cage at l4-5, tlif");
+        let hits = l.scan(b"bilateral pedicle screws and a peek cage at l4-5, tlif").concepts;
         let found: Vec<&str> = hits.iter().map(|(_, c)| c.id()).collect();
         assert_eq!(found, ["pedicle_screw", "cage", "tlif"]);
     }
@@ -356,7 +386,7 @@ mod tests {
     #[test]
     fn matches_respect_word_boundaries() {
         let l = Lexicon::embedded();
-        let found: Vec<&str> = l.concepts(b"the product was taped").iter().map(|(_, c)| c.id()).collect();
+        let found: Vec<&str> = l.scan(b"the product was taped").concepts.iter().map(|(_, c)| c.id()).collect();
         assert!(found.is_empty(), "{found:?}");
     }
 

@@ -26,5 +26,7 @@ mod text;
 pub use concept::Concept;
 pub use document::{ConceptHit, Context, Document, LevelHit, Section, Sentence};
 pub use level::{Interspace, LevelMention, LevelRef, Region, Vertebra, scan as scan_levels};
-pub use lexicon::{ContextCategory, ContextRule, Direction, Hit, Lexicon, LexiconError, RuleExample, SectionKind};
+pub use lexicon::{
+    ContextCategory, ContextRule, Direction, Hit, Lexicon, LexiconError, Matches, RuleExample, SectionKind,
+};
 pub use text::Span;

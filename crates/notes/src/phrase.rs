@@ -1,18 +1,15 @@
 //! The phrases the findings look for inside a sentence ("gutter", "was repeated", "for screw
 //! placement", …). The phrases of every sentence are found in one Aho-Corasick pass when a note is
-//! parsed, so asking whether a sentence holds a phrase is a bit test, not a text search.
+//! parsed (by the vocabulary automaton, [`crate::Lexicon::scan`]), so asking whether a sentence holds a phrase is a bit test, not a text search.
 //!
 //! A phrase matches as a plain substring of the sentence's normalized text (no word boundaries).
 //! Write a set with [`phrases!`]; a phrase missing from [`PHRASES`] is a compile error.
 
-use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 use crate::document::Sentence;
+use crate::lexicon::Hit;
 
 /// Every phrase a sentence can be asked about, lower case.
-const PHRASES: &[&str] = &[
+pub(crate) const PHRASES: &[&str] = &[
     // Work not done at a level.
     "abandon",
     "aborted",
@@ -260,24 +257,19 @@ macro_rules! phrases {
 }
 pub(crate) use phrases;
 
-static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(PHRASES)
-        .unwrap_or_else(|e| panic!("sentence phrases: {e}"))
-});
-
-/// The phrases of each sentence: every phrase that occurs inside the sentence's range of `text`.
-pub(crate) fn of_sentences(text: &[u8], sentences: &[Sentence]) -> Vec<Phrases> {
+/// The phrases of each sentence, from the phrase matches of [`Lexicon::scan`]: every phrase that
+/// lies inside the sentence's range.
+///
+/// [`Lexicon::scan`]: crate::Lexicon::scan
+pub(crate) fn of_sentences(matches: &[Hit], sentences: &[Sentence]) -> Vec<Phrases> {
     let mut out = vec![Phrases::default(); sentences.len()];
-    for m in AUTOMATON.find_overlapping_iter(text) {
-        let s = sentences.partition_point(|s| s.end <= m.start());
+    for m in matches {
+        let s = sentences.partition_point(|s| s.end <= m.start);
         if let Some(sentence) = sentences.get(s)
-            && sentence.start <= m.start()
-            && m.end() <= sentence.end
+            && sentence.start <= m.start
+            && m.end <= sentence.end
         {
-            out[s].insert(m.pattern().as_usize());
+            out[s].insert(m.pattern);
         }
     }
     out

@@ -25,6 +25,17 @@ pub(crate) struct Normalized<'a> {
     pub breaks: Vec<(usize, u8)>,
 }
 
+/// ASCII white space, and the first byte of a no-break space (U+00A0 is C2 A0 in UTF-8).
+static MAY_BE_SPACE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_whitespace() || b == 0xC2;
+        b += 1;
+    }
+    t
+};
+
 impl<'a> Normalized<'a> {
     pub(crate) fn new(original: &'a str) -> Normalized<'a> {
         let bytes = original.as_bytes();
@@ -61,9 +72,14 @@ impl<'a> Normalized<'a> {
                 }
                 continue;
             }
-            text.push(b.to_ascii_lowercase());
-            map.push(i as u32);
-            i += 1;
+            // A run of bytes that are not white space, copied lower-cased in one go.
+            let mut run = i + 1;
+            while run < bytes.len() && !MAY_BE_SPACE[bytes[run] as usize] {
+                run += 1;
+            }
+            text.extend(bytes[i..run].iter().map(u8::to_ascii_lowercase));
+            map.extend(i as u32..run as u32);
+            i = run;
         }
         map.push(bytes.len() as u32);
         Normalized { original, text, map, breaks }
@@ -93,6 +109,36 @@ impl<'a> Normalized<'a> {
             return 0;
         }
         self.breaks.binary_search_by_key(&(pos - 1), |(p, _)| *p).map_or(0, |i| self.breaks[i].1)
+    }
+
+    /// [`newlines_before`](Self::newlines_before) for a walk through the text: positions from
+    /// `from` on, asked in increasing order, without a search each time.
+    pub(crate) fn newlines_walk(&self, from: usize) -> NewlinesWalk<'_> {
+        let next = self.breaks.partition_point(|(p, _)| *p < from.saturating_sub(1));
+        NewlinesWalk { breaks: &self.breaks, next }
+    }
+}
+
+/// See [`Normalized::newlines_walk`].
+pub(crate) struct NewlinesWalk<'n> {
+    breaks: &'n [(usize, u8)],
+    next: usize,
+}
+
+impl NewlinesWalk<'_> {
+    /// How many line breaks the folded space just before `pos` held; `pos` may not decrease
+    /// between calls.
+    pub(crate) fn before(&mut self, pos: usize) -> u8 {
+        if pos == 0 {
+            return 0;
+        }
+        while self.breaks.get(self.next).is_some_and(|(p, _)| *p < pos - 1) {
+            self.next += 1;
+        }
+        match self.breaks.get(self.next) {
+            Some(&(p, n)) if p == pos - 1 => n,
+            _ => 0,
+        }
     }
 }
 

@@ -160,65 +160,69 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
             focus_section = sentence.section;
         }
 
-        // Chunk boundaries inside the sentence (normalized offsets).
         let text = doc.sentence_text(si);
-        let mut cuts = vec![sentence.start];
-        let mut k = 0;
-        while k < text.len() {
-            // Every separator starts with a comma, semicolon or space.
-            let sep = match text[k] {
-                b',' | b';' | b' ' => SEPARATORS.iter().find(|s| text[k..].starts_with(s)),
-                _ => None,
-            };
-            if let Some(sep) = sep {
-                cuts.push(sentence.start + k + sep.len());
-                k += sep.len();
-            } else {
-                k += 1;
-            }
-        }
-        let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
-        let n_chunks = cuts.len();
-        let mut chunk_levels: Vec<Vec<usize>> = vec![Vec::new(); n_chunks];
-        for &l in &levels {
-            chunk_levels[chunk_of(doc.levels[l].start)].push(l);
-        }
-        let mut has_concept = vec![false; n_chunks];
-        for c in concepts.clone() {
-            if owns_levels(doc.concepts[c].concept) {
-                has_concept[chunk_of(doc.concepts[c].start)] = true;
-            }
-        }
-        // Owner of each level-only chunk: the previous concept chunk, else the next one.
-        let mut owned: Vec<Vec<usize>> = chunk_levels.clone();
-        for k in 0..n_chunks {
-            if has_concept[k] || chunk_levels[k].is_empty() {
-                continue;
-            }
-            let owner = (0..k).rev().find(|j| has_concept[*j]).or_else(|| (k + 1..n_chunks).find(|j| has_concept[*j]));
-            if let Some(o) = owner {
-                let moved = chunk_levels[k].clone();
-                owned[o].extend(moved);
-                owned[k].clear();
-            }
-        }
         let sentence_has_levels = levels.iter().any(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_)));
-        for c in concepts {
-            let mut ls = owned[chunk_of(doc.concepts[c].start)].clone();
-            let mut from_focus = false;
-            if ls.is_empty() {
-                ls = levels.clone();
-            }
-            if ls.is_empty() && keeps_focus(doc.sections[sentence.section].kind) {
-                ls = if disc_concept(doc.concepts[c].concept) && !disc_focus.is_empty() {
-                    disc_focus.clone()
-                } else {
-                    focus.clone()
+        // A sentence without concepts binds nothing; it can only set the focus by a label.
+        if !concepts.is_empty() {
+            // Chunk boundaries inside the sentence (normalized offsets).
+            let mut cuts = vec![sentence.start];
+            let mut k = 0;
+            while k < text.len() {
+                // Every separator starts with a comma, semicolon or space.
+                let sep = match text[k] {
+                    b',' | b';' | b' ' => SEPARATORS.iter().find(|s| text[k..].starts_with(s)),
+                    _ => None,
                 };
-                from_focus = true;
+                if let Some(sep) = sep {
+                    cuts.push(sentence.start + k + sep.len());
+                    k += sep.len();
+                } else {
+                    k += 1;
+                }
             }
-            ls.sort_unstable();
-            out.push(Bound { concept: c, levels: ls, from_focus });
+            let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
+            let n_chunks = cuts.len();
+            let mut chunk_levels: Vec<Vec<usize>> = vec![Vec::new(); n_chunks];
+            for &l in &levels {
+                chunk_levels[chunk_of(doc.levels[l].start)].push(l);
+            }
+            let mut has_concept = vec![false; n_chunks];
+            for c in concepts.clone() {
+                if owns_levels(doc.concepts[c].concept) {
+                    has_concept[chunk_of(doc.concepts[c].start)] = true;
+                }
+            }
+            // Owner of each level-only chunk: the previous concept chunk, else the next one.
+            let mut owned: Vec<Vec<usize>> = chunk_levels.clone();
+            for k in 0..n_chunks {
+                if has_concept[k] || chunk_levels[k].is_empty() {
+                    continue;
+                }
+                let owner =
+                    (0..k).rev().find(|j| has_concept[*j]).or_else(|| (k + 1..n_chunks).find(|j| has_concept[*j]));
+                if let Some(o) = owner {
+                    let moved = chunk_levels[k].clone();
+                    owned[o].extend(moved);
+                    owned[k].clear();
+                }
+            }
+            for c in concepts {
+                let mut ls = owned[chunk_of(doc.concepts[c].start)].clone();
+                let mut from_focus = false;
+                if ls.is_empty() {
+                    ls = levels.clone();
+                }
+                if ls.is_empty() && keeps_focus(doc.sections[sentence.section].kind) {
+                    ls = if disc_concept(doc.concepts[c].concept) && !disc_focus.is_empty() {
+                        disc_focus.clone()
+                    } else {
+                        focus.clone()
+                    };
+                    from_focus = true;
+                }
+                ls.sort_unstable();
+                out.push(Bound { concept: c, levels: ls, from_focus });
+            }
         }
         // Only a sentence about work done sets the focus: "the L3-4 facet capsules were preserved"
         // does not move the operation to L3-4.
