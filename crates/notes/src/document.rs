@@ -430,9 +430,9 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
                 push(out, s, i);
                 s = i + 1;
             } else if nl == 0
-                && is_list_marker(t, i + 1)
-                && t.get(i + 1).is_some_and(u8::is_ascii_digit)
                 && matches!(prev, b'.' | b',' | b';')
+                && t.get(i + 1).is_some_and(u8::is_ascii_digit)
+                && is_list_marker(t, i + 1)
             {
                 // "… TLIF. 2. Pedicle screws …" on one line.
                 push(out, s, i);
@@ -459,10 +459,26 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
                 s = i + 1;
             }
         }
+        // On to the next byte that can end a sentence.
         i += 1;
+        while i < end && !MAY_END_SENTENCE[t[i] as usize] {
+            i += 1;
+        }
     }
     push(out, s, end);
 }
+
+/// The bytes `split_sentences` looks at: a space (a line break, in the normalized text) and
+/// sentence punctuation.
+static MAY_END_SENTENCE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b' ' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b';' as usize] = true;
+    t
+};
 
 fn apply_context(
     text: &[u8],
