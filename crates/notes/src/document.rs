@@ -1,6 +1,7 @@
 //! A parsed note: sections, sentences, level mentions and concept mentions with their ConText
 //! categories. Parsing never fails and never panics: odd input yields fewer mentions.
 
+use crate::bytes::{ByteSet, Positions, byte_set};
 use crate::concept::Concept;
 use crate::level::{self, LevelRef, Region};
 use crate::lexicon::{ContextCategory, ContextRule, Direction, Hit, Lexicon, SectionKind};
@@ -420,8 +421,7 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
         }
     };
     let mut newlines = norm.newlines_walk(start + 1);
-    let mut i = start;
-    while i < end {
+    for i in Positions::new(&t[start..end], &MAY_END_SENTENCE).map(|p| start + p) {
         let c = t[i];
         if c == b' ' {
             let nl = newlines.before(i + 1);
@@ -459,26 +459,13 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
                 s = i + 1;
             }
         }
-        // On to the next byte that can end a sentence.
-        i += 1;
-        while i < end && !MAY_END_SENTENCE[t[i] as usize] {
-            i += 1;
-        }
     }
     push(out, s, end);
 }
 
 /// The bytes `split_sentences` looks at: a space (a line break, in the normalized text) and
 /// sentence punctuation.
-static MAY_END_SENTENCE: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b' ' as usize] = true;
-    t[b'.' as usize] = true;
-    t[b'?' as usize] = true;
-    t[b'!' as usize] = true;
-    t[b';' as usize] = true;
-    t
-};
+static MAY_END_SENTENCE: ByteSet = byte_set!(|b| matches!(b, b' ' | b'.' | b'?' | b'!' | b';'));
 
 fn apply_context(
     text: &[u8],

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::bytes::{ByteSet, byte_set, mask};
+
 /// One vertebra, from the occiput (0) down the column: C1–C7 (1–7), T1–T12 (8–19),
 /// L1–L5 (20–24), S1–S5 (25–29), coccyx (30).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,19 +163,8 @@ pub struct LevelMention {
     pub level: LevelRef,
 }
 
-/// ASCII letters and digits, by byte.
-static WORD: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    t
-};
-
 fn is_word(b: u8) -> bool {
-    WORD[b as usize]
+    WORD_BYTES[b as usize]
 }
 
 fn boundary_before(s: &[u8], i: usize) -> bool {
@@ -390,11 +381,14 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
     let mut bare = false;
     let mut nonexistent = Vec::new();
     let mut i = 0;
-    // Every mention starts at a word start (each branch below needs `boundary_before`), so the
-    // scan only stops at word starts: after a miss it jumps past the rest of the word and the
-    // non-word bytes after it. A mention never holds a nonexistent name (its ends are real
-    // vertebrae), so checking the word starts visited finds them all.
-    while let Some(start) = next_word_start(s, i) {
+    // Every mention starts at a word start (each branch below needs `boundary_before`) whose
+    // first byte can begin one, so the scan visits only those, skipping any inside a mention
+    // found. A mention never holds a nonexistent name (its ends are real vertebrae), so checking
+    // the word starts visited finds them all.
+    for start in WordStarts::new(s) {
+        if start < i {
+            continue;
+        }
         i = start;
         let b = s[i];
         if matches!(b, b'c' | b't' | b'l')
@@ -481,27 +475,55 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
                 continue;
             }
         }
-        i = word_end(s, i);
     }
     LevelScan { mentions: out, bare, nonexistent }
 }
 
-/// The first word start at or after `i`: a word byte with a non-word byte (or the text's start)
-/// before it.
-fn next_word_start(s: &[u8], i: usize) -> Option<usize> {
-    let mut i = if i > 0 && i < s.len() && is_word(s[i - 1]) { word_end(s, i) } else { i };
-    while i < s.len() && !is_word(s[i]) {
-        i += 1;
-    }
-    (i < s.len()).then_some(i)
+/// The word starts (a word byte after a non-word byte or the text's start) whose byte can begin
+/// a level mention or a nonexistent name, in order, found 64 bytes at a time (see [`crate::bytes`]).
+struct WordStarts<'s> {
+    s: &'s [u8],
+    /// Offset of the next block to read.
+    next: usize,
+    /// Candidates left in the last block read, as bits from its offset `next - 64`.
+    bits: u64,
+    /// The last byte of the last block read is a word byte.
+    in_word: bool,
 }
 
-/// The end of the run of word bytes at `i`.
-fn word_end(s: &[u8], mut i: usize) -> usize {
-    while i < s.len() && is_word(s[i]) {
-        i += 1;
+/// Word bytes: ASCII letters and digits.
+static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
+
+/// The bytes a level mention or a nonexistent name can begin with: vertebrae (c t l s o), the
+/// pelvis (i p), counts (o s t f e n, digits) and bare interspaces (digits).
+static MENTION_STARTS: ByteSet =
+    byte_set!(|b| matches!(b, b'c' | b't' | b'l' | b's' | b'o' | b'i' | b'p' | b'f' | b'e' | b'n' | b'0'..=b'9'));
+
+impl<'s> WordStarts<'s> {
+    fn new(s: &'s [u8]) -> WordStarts<'s> {
+        WordStarts { s, next: 0, bits: 0, in_word: false }
     }
-    i
+}
+
+impl Iterator for WordStarts<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.bits == 0 {
+            let block = self.s.get(self.next..)?.get(..64).unwrap_or(&self.s[self.next..]);
+            if block.is_empty() {
+                return None;
+            }
+            let (word, start) = (mask(block, &WORD_BYTES), mask(block, &MENTION_STARTS));
+            let after_word = (word << 1) | u64::from(self.in_word);
+            self.bits = word & !after_word & start;
+            self.in_word = word >> 63 == 1;
+            self.next += 64;
+        }
+        let at = self.next - 64 + self.bits.trailing_zeros() as usize;
+        self.bits &= self.bits - 1;
+        Some(at)
+    }
 }
 
 /// A name written like a vertebra the standard numbering does not have, at the word start `i`

@@ -15,6 +15,7 @@ Nothing here does I/O, and nothing fails: any input, however odd, gives a (possi
 and every span lies inside the input on character boundaries.
 */
 
+mod bytes;
 mod concept;
 mod document;
 pub mod findings;

@@ -1,6 +1,8 @@
 //! The note as the analyzer reads it: lower-cased, white space folded, with a map back to the
 //! original bytes so every evidence span points into the text the user gave.
 
+use crate::bytes::{ByteSet, Positions, byte_set};
+
 /// A byte range in the original note.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
@@ -19,77 +21,88 @@ pub(crate) struct Normalized<'a> {
     pub original: &'a str,
     /// ASCII lower case; each run of white space is one space.
     pub text: Vec<u8>,
-    /// `map[i]` is the original offset of `text[i]`; one extra entry for the end.
-    map: Vec<u32>,
+    /// Where `text` lies in the original: from normalized position `pos` on (to the next entry),
+    /// `text[i]` is original byte `i + shift`. The shift grows only where white space was folded
+    /// or dropped, so this holds a few entries per paragraph instead of one per byte.
+    shifts: Vec<(usize, usize)>,
     /// Positions in `text` of folded runs that held line breaks, with how many.
     pub breaks: Vec<(usize, u8)>,
 }
 
 /// ASCII white space, and the first byte of a no-break space (U+00A0 is C2 A0 in UTF-8).
-static MAY_BE_SPACE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_whitespace() || b == 0xC2;
-        b += 1;
-    }
-    t
-};
+static MAY_BE_SPACE: ByteSet = byte_set!(|b| b.is_ascii_whitespace() || b == 0xC2);
 
 impl<'a> Normalized<'a> {
     pub(crate) fn new(original: &'a str) -> Normalized<'a> {
         let bytes = original.as_bytes();
         let mut text = Vec::with_capacity(bytes.len());
-        let mut map = Vec::with_capacity(bytes.len() + 1);
+        let mut shifts = Vec::new();
+        let mut shift = 0;
+        // Text byte `text.len()` comes from original byte `from`.
+        let mut at = |text: &Vec<u8>, from: usize| {
+            if from - text.len() != shift {
+                shift = from - text.len();
+                shifts.push((text.len(), shift));
+            }
+        };
         let mut breaks = Vec::new();
+        // Bytes before `i` are done; runs of other bytes are copied lower-cased in one go.
         let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            let nbsp = b == 0xC2 && bytes.get(i + 1) == Some(&0xA0);
-            if b.is_ascii_whitespace() || nbsp {
-                let start = i;
-                let mut newlines = 0u8;
-                while i < bytes.len() {
-                    let c = bytes[i];
-                    if c == b'\n' {
-                        newlines = newlines.saturating_add(1);
-                        i += 1;
-                    } else if c.is_ascii_whitespace() {
-                        i += 1;
-                    } else if c == 0xC2 && bytes.get(i + 1) == Some(&0xA0) {
-                        i += 2;
-                    } else {
-                        break;
-                    }
-                }
-                // Leading space is dropped; other runs become one space at `text.len()`.
-                if !text.is_empty() {
-                    if newlines > 0 {
-                        breaks.push((text.len(), newlines));
-                    }
-                    text.push(b' ');
-                    map.push(start as u32);
-                }
+        for space in Positions::new(bytes, &MAY_BE_SPACE) {
+            let nbsp = bytes[space] == 0xC2 && bytes.get(space + 1) == Some(&0xA0);
+            if space < i || !(bytes[space].is_ascii_whitespace() || nbsp) {
                 continue;
             }
-            // A run of bytes that are not white space, copied lower-cased in one go.
-            let mut run = i + 1;
-            while run < bytes.len() && !MAY_BE_SPACE[bytes[run] as usize] {
-                run += 1;
+            if i < space {
+                at(&text, i);
+                text.extend(bytes[i..space].iter().map(u8::to_ascii_lowercase));
             }
-            text.extend(bytes[i..run].iter().map(u8::to_ascii_lowercase));
-            map.extend(i as u32..run as u32);
-            i = run;
+            i = space;
+            let mut newlines = 0u8;
+            while i < bytes.len() {
+                let c = bytes[i];
+                if c == b'\n' {
+                    newlines = newlines.saturating_add(1);
+                    i += 1;
+                } else if c.is_ascii_whitespace() {
+                    i += 1;
+                } else if c == 0xC2 && bytes.get(i + 1) == Some(&0xA0) {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            // Leading space is dropped; other runs become one space at `text.len()`.
+            if !text.is_empty() {
+                if newlines > 0 {
+                    breaks.push((text.len(), newlines));
+                }
+                at(&text, space);
+                text.push(b' ');
+            }
         }
-        map.push(bytes.len() as u32);
-        Normalized { original, text, map, breaks }
+        if i < bytes.len() {
+            at(&text, i);
+            text.extend(bytes[i..].iter().map(u8::to_ascii_lowercase));
+        }
+        Normalized { original, text, shifts, breaks }
+    }
+
+    /// The original offset of the normalized byte at `pos`; the original's end from the text's
+    /// end on.
+    fn original_offset(&self, pos: usize) -> usize {
+        if pos >= self.text.len() {
+            return self.original.len();
+        }
+        let k = self.shifts.partition_point(|&(p, _)| p <= pos);
+        pos + k.checked_sub(1).map_or(0, |k| self.shifts[k].1)
     }
 
     /// The original span of a normalized range.
     pub(crate) fn span(&self, start: usize, end: usize) -> Span {
-        let s = self.map[start.min(self.text.len())] as usize;
+        let s = self.original_offset(start);
         // The end maps past the last byte of the range.
-        let e = if end == 0 { s } else { self.map[end.min(self.text.len()) - 1] as usize + 1 };
+        let e = if end == 0 { s } else { self.original_offset(end.min(self.text.len()) - 1) + 1 };
         let mut e = e.max(s).min(self.original.len());
         while !self.original.is_char_boundary(e) {
             e += 1;
@@ -99,7 +112,7 @@ impl<'a> Normalized<'a> {
 
     /// The original byte at a normalized position (for case checks).
     pub(crate) fn original_byte(&self, pos: usize) -> u8 {
-        self.original.as_bytes().get(self.map[pos] as usize).copied().unwrap_or(b' ')
+        self.original.as_bytes().get(self.original_offset(pos)).copied().unwrap_or(b' ')
     }
 
     /// How many line breaks the folded space just before `pos` held (0 at the start of the text,

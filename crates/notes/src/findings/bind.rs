@@ -167,17 +167,21 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
             // Chunk boundaries inside the sentence (normalized offsets).
             let mut cuts = vec![sentence.start];
             let mut k = 0;
-            while k < text.len() {
-                // Every separator starts with a comma, semicolon or space.
-                let sep = match text[k] {
-                    b',' | b';' | b' ' => SEPARATORS.iter().find(|s| text[k..].starts_with(s)),
+            // Every separator starts with a comma, a semicolon, or a space and one of `awpft`.
+            while let Some(at) = memchr::memchr3(b',', b';', b' ', &text[k..]) {
+                k += at;
+                let sep = match (text[k], text.get(k + 1)) {
+                    (b',' | b';', _) | (b' ', Some(b'a' | b'w' | b'p' | b'f' | b't')) => {
+                        SEPARATORS.iter().find(|s| text[k..].starts_with(s))
+                    }
                     _ => None,
                 };
-                if let Some(sep) = sep {
-                    cuts.push(sentence.start + k + sep.len());
-                    k += sep.len();
-                } else {
-                    k += 1;
+                match sep {
+                    Some(sep) => {
+                        cuts.push(sentence.start + k + sep.len());
+                        k += sep.len();
+                    }
+                    None => k += 1,
                 }
             }
             let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
