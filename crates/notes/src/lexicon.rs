@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::PatternID;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
@@ -304,32 +305,21 @@ impl Lexicon {
         let concepts_end = self.concept_of.len();
         let triggers_end = concepts_end + self.trigger_of.len();
         let (mut concepts, mut triggers, mut phrases) = (Vec::new(), Vec::new(), Vec::new());
-        // Every match, overlapping, in one walk of the DFA: the crate's overlapping iterator does
-        // the same with a call and a state save per match, which costs a third more here.
-        let dfa = &self.vocabulary;
-        let mut state = self.vocabulary_start;
-        for (i, &byte) in text.iter().enumerate() {
-            state = dfa.next_state(Anchored::No, state, byte);
-            if !dfa.is_special(state) || !dfa.is_match(state) {
+        for (end, pattern) in self.walk(text) {
+            let (start, pattern) = (end - self.vocabulary.pattern_len(pattern), pattern.as_usize());
+            if pattern >= triggers_end {
+                phrases.push(Hit { start, end, pattern: pattern - triggers_end });
                 continue;
             }
-            for k in 0..dfa.match_len(state) {
-                let pattern = dfa.match_pattern(state, k);
-                let (start, end, pattern) = (i + 1 - dfa.pattern_len(pattern), i + 1, pattern.as_usize());
-                if pattern >= triggers_end {
-                    phrases.push(Hit { start, end, pattern: pattern - triggers_end });
-                    continue;
-                }
-                let on_word_boundaries =
-                    (start == 0 || !is_word(text[start - 1])) && (end == text.len() || !is_word(text[end]));
-                if !on_word_boundaries {
-                    continue;
-                }
-                if pattern < concepts_end {
-                    concepts.push(Hit { start, end, pattern });
-                } else {
-                    triggers.push(Hit { start, end, pattern: pattern - concepts_end });
-                }
+            let on_word_boundaries =
+                (start == 0 || !is_word(text[start - 1])) && (end == text.len() || !is_word(text[end]));
+            if !on_word_boundaries {
+                continue;
+            }
+            if pattern < concepts_end {
+                concepts.push(Hit { start, end, pattern });
+            } else {
+                triggers.push(Hit { start, end, pattern: pattern - concepts_end });
             }
         }
         Matches {
@@ -337,6 +327,39 @@ impl Lexicon {
             triggers: longest_first(triggers).map(|h| (h, &self.rules[self.trigger_of[h.pattern]])).collect(),
             phrases,
         }
+    }
+
+    /// Every vocabulary match in `text`, overlapping, as (end, pattern) in order of their ends.
+    ///
+    /// The DFA is walked directly rather than through the crate's overlapping iterator (a call
+    /// and a saved state per match), and as two walks in step, over the first and second halves
+    /// of the text: each transition waits on a table read, and two independent chains of reads
+    /// overlap in the processor. The second walk starts a longest pattern early and reports only
+    /// matches ending in its half, so each match is found exactly once.
+    fn walk(&self, text: &[u8]) -> Vec<(usize, PatternID)> {
+        let dfa = &self.vocabulary;
+        let mid = text.len() / 2;
+        let second_from = mid.saturating_sub(dfa.max_pattern_len().saturating_sub(1));
+        let (mut first, mut second) = (Vec::new(), Vec::new());
+        let (mut a, mut b) = (self.vocabulary_start, self.vocabulary_start);
+        let report = |out: &mut Vec<(usize, PatternID)>, state: StateID, end: usize| {
+            if dfa.is_special(state) && dfa.is_match(state) {
+                out.extend((0..dfa.match_len(state)).map(|k| (end, dfa.match_pattern(state, k))));
+            }
+        };
+        for (k, &byte) in text[second_from..].iter().enumerate() {
+            if let Some(&first_byte) = text[..mid].get(k) {
+                a = dfa.next_state(Anchored::No, a, first_byte);
+                report(&mut first, a, k + 1);
+            }
+            let j = second_from + k;
+            b = dfa.next_state(Anchored::No, b, byte);
+            if j >= mid {
+                report(&mut second, b, j + 1);
+            }
+        }
+        first.append(&mut second);
+        first
     }
 
     /// A section header phrase starting exactly at `at`.

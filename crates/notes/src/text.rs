@@ -32,6 +32,13 @@ pub(crate) struct Normalized<'a> {
 /// ASCII white space, and the first byte of a no-break space (U+00A0 is C2 A0 in UTF-8).
 static MAY_BE_SPACE: ByteSet = byte_set!(|b| b.is_ascii_whitespace() || b == 0xC2);
 
+/// Appends `run` in ASCII lower case (a copy, then a pass the compiler vectorizes).
+fn copy_lowercase(text: &mut Vec<u8>, run: &[u8]) {
+    let from = text.len();
+    text.extend_from_slice(run);
+    text[from..].make_ascii_lowercase();
+}
+
 impl<'a> Normalized<'a> {
     pub(crate) fn new(original: &'a str) -> Normalized<'a> {
         let bytes = original.as_bytes();
@@ -55,7 +62,7 @@ impl<'a> Normalized<'a> {
             }
             if i < space {
                 at(&text, i);
-                text.extend(bytes[i..space].iter().map(u8::to_ascii_lowercase));
+                copy_lowercase(&mut text, &bytes[i..space]);
             }
             i = space;
             let mut newlines = 0u8;
@@ -83,7 +90,7 @@ impl<'a> Normalized<'a> {
         }
         if i < bytes.len() {
             at(&text, i);
-            text.extend(bytes[i..].iter().map(u8::to_ascii_lowercase));
+            copy_lowercase(&mut text, &bytes[i..]);
         }
         Normalized { original, text, shifts, breaks }
     }
