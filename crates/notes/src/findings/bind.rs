@@ -7,6 +7,7 @@
 //! levels, and in the narrative a sentence with no level takes the levels of the last sentence
 //! that named one ("At L4-5 … The disc was removed … A cage was placed").
 
+use crate::bytes::{ByteSet, Positions, byte_set};
 use crate::concept::Concept;
 use crate::document::Document;
 use crate::level::LevelRef;
@@ -128,6 +129,9 @@ fn owns_levels(c: Concept) -> bool {
 const SEPARATORS: &[&[u8]] =
     &[b", ", b"; ", b" and ", b" with ", b" plus ", b" as well as ", b" followed by ", b" along with ", b" then "];
 
+/// The first bytes of [`SEPARATORS`].
+static MAY_SEPARATE: ByteSet = byte_set!(|b| matches!(b, b',' | b';' | b' '));
+
 /// Sections whose sentences carry their levels forward to the next sentence.
 fn keeps_focus(kind: SectionKind) -> bool {
     matches!(kind, SectionKind::Narrative | SectionKind::Preamble | SectionKind::Findings | SectionKind::Other)
@@ -166,22 +170,21 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
         if !concepts.is_empty() {
             // Chunk boundaries inside the sentence (normalized offsets).
             let mut cuts = vec![sentence.start];
-            let mut k = 0;
+            let mut next = 0;
             // Every separator starts with a comma, a semicolon, or a space and one of `awpft`.
-            while let Some(at) = memchr::memchr3(b',', b';', b' ', &text[k..]) {
-                k += at;
+            for k in Positions::new(text, &MAY_SEPARATE) {
+                if k < next {
+                    continue;
+                }
                 let sep = match (text[k], text.get(k + 1)) {
                     (b',' | b';', _) | (b' ', Some(b'a' | b'w' | b'p' | b'f' | b't')) => {
                         SEPARATORS.iter().find(|s| text[k..].starts_with(s))
                     }
                     _ => None,
                 };
-                match sep {
-                    Some(sep) => {
-                        cuts.push(sentence.start + k + sep.len());
-                        k += sep.len();
-                    }
-                    None => k += 1,
+                if let Some(sep) = sep {
+                    cuts.push(sentence.start + k + sep.len());
+                    next = k + sep.len();
                 }
             }
             let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
