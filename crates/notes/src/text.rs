@@ -32,66 +32,66 @@ pub(crate) struct Normalized<'a> {
 /// ASCII white space, and the first byte of a no-break space (U+00A0 is C2 A0 in UTF-8).
 static MAY_BE_SPACE: ByteSet = byte_set!(|b| b.is_ascii_whitespace() || b == 0xC2);
 
-/// Appends `run` in ASCII lower case (a copy, then a pass the compiler vectorizes).
-fn copy_lowercase(text: &mut Vec<u8>, run: &[u8]) {
-    let from = text.len();
-    text.extend_from_slice(run);
-    text[from..].make_ascii_lowercase();
-}
-
 impl<'a> Normalized<'a> {
     pub(crate) fn new(original: &'a str) -> Normalized<'a> {
         let bytes = original.as_bytes();
-        let mut text = Vec::with_capacity(bytes.len());
+        // Lower-case a copy in one pass, then fold white space in place: text between runs of
+        // white space moves only after a run longer than one byte, a few times per paragraph.
+        let mut text = bytes.to_vec();
+        text.make_ascii_lowercase();
         let mut shifts = Vec::new();
-        let mut shift = 0;
-        // Text byte `text.len()` comes from original byte `from`.
-        let mut at = |text: &Vec<u8>, from: usize| {
-            if from - text.len() != shift {
-                shift = from - text.len();
-                shifts.push((text.len(), shift));
+        // Text byte `to` comes from original byte `from`.
+        let mut at = |to: usize, from: usize| {
+            if shifts.last().map_or(0, |&(_, shift)| shift) != from - to {
+                shifts.push((to, from - to));
             }
         };
         let mut breaks = Vec::new();
-        // Bytes before `i` are done; runs of other bytes are copied lower-cased in one go.
-        let mut i = 0;
+        // Original bytes before `read` are done; normalized bytes before `write` are final.
+        let (mut read, mut write) = (0, 0);
         for space in Positions::new(bytes, &MAY_BE_SPACE) {
             let nbsp = bytes[space] == 0xC2 && bytes.get(space + 1) == Some(&0xA0);
-            if space < i || !(bytes[space].is_ascii_whitespace() || nbsp) {
+            if space < read || !(bytes[space].is_ascii_whitespace() || nbsp) {
                 continue;
             }
-            if i < space {
-                at(&text, i);
-                copy_lowercase(&mut text, &bytes[i..space]);
+            if read < space {
+                at(write, read);
+                if write != read {
+                    text.copy_within(read..space, write);
+                }
+                write += space - read;
             }
-            i = space;
+            read = space;
             let mut newlines = 0u8;
-            while i < bytes.len() {
-                let c = bytes[i];
+            while read < bytes.len() {
+                let c = bytes[read];
                 if c == b'\n' {
                     newlines = newlines.saturating_add(1);
-                    i += 1;
+                    read += 1;
                 } else if c.is_ascii_whitespace() {
-                    i += 1;
-                } else if c == 0xC2 && bytes.get(i + 1) == Some(&0xA0) {
-                    i += 2;
+                    read += 1;
+                } else if c == 0xC2 && bytes.get(read + 1) == Some(&0xA0) {
+                    read += 2;
                 } else {
                     break;
                 }
             }
-            // Leading space is dropped; other runs become one space at `text.len()`.
-            if !text.is_empty() {
+            // Leading space is dropped; other runs become one space.
+            if write > 0 {
                 if newlines > 0 {
-                    breaks.push((text.len(), newlines));
+                    breaks.push((write, newlines));
                 }
-                at(&text, space);
-                text.push(b' ');
+                at(write, space);
+                text[write] = b' ';
+                write += 1;
             }
         }
-        if i < bytes.len() {
-            at(&text, i);
-            copy_lowercase(&mut text, &bytes[i..]);
+        if read < bytes.len() {
+            at(write, read);
+            text.copy_within(read.., write);
+            write += bytes.len() - read;
         }
+        text.truncate(write);
         Normalized { original, text, shifts, breaks }
     }
 
