@@ -126,10 +126,29 @@ fn owns_levels(c: Concept) -> bool {
         || matches!(c, Concept::PriorSurgery | Concept::HardwarePart | Concept::ThecalSac | Concept::OrientedAnatomy)
 }
 
-const SEPARATORS: &[&[u8]] =
-    &[b", ", b"; ", b" and ", b" with ", b" plus ", b" as well as ", b" followed by ", b" along with ", b" then "];
+/// The length of the chunk separator at the start of `rest`, if there is one: `, ` `; ` ` and `
+/// ` with ` ` plus ` ` as well as ` ` followed by ` ` along with ` ` then `. (Each literal is
+/// compared on its own, which compiles to a few loads rather than a call per candidate.)
+fn separator_at(rest: &[u8]) -> Option<usize> {
+    let one_of = |seps: &[&[u8]]| seps.iter().find(|s| rest.starts_with(s)).map(|s| s.len());
+    match rest {
+        [b',' | b';', b' ', ..] => Some(2),
+        [b' ', b'a', ..] => {
+            if rest.starts_with(b" and ") {
+                Some(5)
+            } else {
+                one_of(&[b" as well as ", b" along with "])
+            }
+        }
+        [b' ', b'w', ..] => rest.starts_with(b" with ").then_some(6),
+        [b' ', b'p', ..] => rest.starts_with(b" plus ").then_some(6),
+        [b' ', b'f', ..] => rest.starts_with(b" followed by ").then_some(13),
+        [b' ', b't', ..] => rest.starts_with(b" then ").then_some(6),
+        _ => None,
+    }
+}
 
-/// The first bytes of [`SEPARATORS`].
+/// The first bytes of the separators (see [`separator_at`]).
 static MAY_SEPARATE: ByteSet = byte_set!(|b| matches!(b, b',' | b';' | b' '));
 
 /// Sections whose sentences carry their levels forward to the next sentence.
@@ -171,20 +190,13 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
             // Chunk boundaries inside the sentence (normalized offsets).
             let mut cuts = vec![sentence.start];
             let mut next = 0;
-            // Every separator starts with a comma, a semicolon, or a space and one of `awpft`.
             for k in Positions::new(text, &MAY_SEPARATE) {
                 if k < next {
                     continue;
                 }
-                let sep = match (text[k], text.get(k + 1)) {
-                    (b',' | b';', _) | (b' ', Some(b'a' | b'w' | b'p' | b'f' | b't')) => {
-                        SEPARATORS.iter().find(|s| text[k..].starts_with(s))
-                    }
-                    _ => None,
-                };
-                if let Some(sep) = sep {
-                    cuts.push(sentence.start + k + sep.len());
-                    next = k + sep.len();
+                if let Some(len) = separator_at(&text[k..]) {
+                    cuts.push(sentence.start + k + len);
+                    next = k + len;
                 }
             }
             let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
@@ -264,4 +276,20 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::separator_at;
+
+    #[test]
+    fn separators_are_found_with_their_length() {
+        for sep in [", ", "; ", " and ", " with ", " plus ", " as well as ", " followed by ", " along with ", " then "]
+        {
+            assert_eq!(separator_at(format!("{sep}l5").as_bytes()), Some(sep.len()), "`{sep}`");
+        }
+        for not in [",l5", " andrew", " within", " a ", " thence", " following", ""] {
+            assert_eq!(separator_at(not.as_bytes()), None, "`{not}`");
+        }
+    }
 }

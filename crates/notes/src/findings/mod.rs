@@ -188,7 +188,7 @@ fn side_in(doc: &Document<'_>, sentence: usize) -> Side {
 /// treated").
 fn side_word(t: &[u8], word: &[u8]) -> bool {
     let mut from = 0;
-    while let Some(k) = t[from..].windows(word.len()).position(|w| w == word) {
+    while let Some(k) = memchr::memmem::find(&t[from..], word) {
         let at = from + k;
         let end = at + word.len();
         from = end;
@@ -640,7 +640,7 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
             }
             Concept::PosterolateralFusion => {
                 // "posterolateral" alone is an approach word unless fusion or graft is in the sentence.
-                let explicit = !r.doc.sentence_text(sentence).windows(14).all(|w| w != b"posterolateral")
+                let explicit = memchr::memmem::find(r.doc.sentence_text(sentence), b"posterolateral").is_some()
                     && !r.sentence_any(
                         sentence,
                         &[
