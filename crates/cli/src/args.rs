@@ -121,6 +121,14 @@ pub(crate) struct BenchArgs {
     pub claims: Option<PathBuf>,
     #[arg(long, default_value_t = 100_000)]
     pub claims_count: usize,
+    /// Also run a peer program on the same notes and print how many times faster Interspace is
+    /// on one core: it is run as `PEER NOTES_DIR --repeat N` and must print `notes_per_s=…`
+    /// (`tools/medspacy_peer.py`, which needs `pip install medspacy==1.3.1`)
+    #[arg(long, value_name = "PROGRAM")]
+    pub peer: Option<PathBuf>,
+    /// Passes of the peer over the notes
+    #[arg(long, default_value_t = 3)]
+    pub peer_repeat: usize,
     /// Print the figures as JSON
     #[arg(long)]
     pub json: bool,

@@ -295,3 +295,69 @@ fn ask_answers_offline_with_sources() {
     let out = interspace().args(["ask", "what is the weather tomorrow"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "no answer in the data exits 1");
 }
+
+/// A stand-in for the medspaCy peer: a shell script with the given body, made executable.
+fn fake_peer(dir: &Path, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("peer.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn corpus_notes() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/notes")
+}
+
+#[test]
+fn bench_reports_the_ratio_to_the_peer() {
+    let dir = tempfile::tempdir().unwrap();
+    // The peer is given the notes folder and `--repeat N`.
+    let peer = fake_peer(
+        dir.path(),
+        r#"[ -d "$1" ] && [ "$2" = --repeat ] && [ "$3" = 2 ] || { echo "bad arguments: $*" >&2; exit 3; }
+echo "peer fake notes=3 seconds=1.5 notes_per_s=2.0 concepts=0""#,
+    );
+    let notes = corpus_notes();
+    let out = interspace()
+        .args(["bench", "--count", "88", "--json", "--peer-repeat", "2", "--notes"])
+        .arg(&notes)
+        .arg("--peer")
+        .arg(&peer)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f["peer_notes_per_s"].as_f64(), Some(2.0));
+    let single = f["single_notes_per_s"].as_f64().unwrap();
+    let ratio = f["peer_ratio"].as_f64().unwrap();
+    assert!((ratio - single / 2.0).abs() < 1e-6 * ratio, "{ratio} vs {single} / 2");
+
+    let text = interspace()
+        .args(["bench", "--count", "88", "--peer-repeat", "2", "--notes"])
+        .arg(&notes)
+        .arg("--peer")
+        .arg(&peer)
+        .output()
+        .unwrap();
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("peer 2.0 notes/s") && text.contains("× the peer"), "{text}");
+}
+
+#[test]
+fn bench_says_why_a_peer_gave_no_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = corpus_notes().to_string_lossy().into_owned();
+    let missing = fake_peer(dir.path(), "echo \"ModuleNotFoundError: No module named 'medspacy'\" >&2; exit 1");
+    let err = fails(&["bench", "--count", "88", "--notes", &notes, "--peer", missing.to_str().unwrap()]);
+    assert!(err.contains("it failed") && err.contains("No module named 'medspacy'"), "{err}");
+    assert!(err.contains("pip install medspacy==1.3.1"), "{err}");
+
+    let silent = fake_peer(dir.path(), "echo done");
+    let err = fails(&["bench", "--count", "88", "--notes", &notes, "--peer", silent.to_str().unwrap()]);
+    assert!(err.contains("printed no `notes_per_s=` figure"), "{err}");
+
+    let err = fails(&["bench", "--count", "88", "--notes", &notes, "--peer", "/nonexistent/peer"]);
+    assert!(err.contains("cannot run the peer `/nonexistent/peer`"), "{err}");
+}

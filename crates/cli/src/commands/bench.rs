@@ -32,6 +32,10 @@ struct Figures {
     scrub_claims_per_s: f64,
     peak_rss_mb: f64,
     lines_proposed: usize,
+    /// The peer's notes/s on the same notes, when `--peer` is given.
+    peer_notes_per_s: Option<f64>,
+    /// One-thread notes/s over the peer's notes/s.
+    peer_ratio: Option<f64>,
 }
 
 fn notes_in(dir: &Path) -> Result<Vec<String>> {
@@ -116,13 +120,18 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
         scrub_claims_per_s = n_claims as f64 / t.elapsed().as_secs_f64();
     }
 
+    let peer_notes_per_s = match &args.peer {
+        Some(program) => Some(run_peer(program, &args.notes, args.peer_repeat)?),
+        None => None,
+    };
+    let single_notes_per_s = notes.len() as f64 / single;
     let f = Figures {
         machine: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         cores: threads,
         startup_ms,
         notes: notes.len(),
         bytes,
-        single_notes_per_s: notes.len() as f64 / single,
+        single_notes_per_s,
         single_mb_per_s: bytes as f64 / single / 1e6,
         parallel_threads: threads,
         parallel_notes_per_s: notes.len() as f64 / parallel,
@@ -131,6 +140,8 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
         scrub_claims_per_s,
         peak_rss_mb: peak_rss_mb(),
         lines_proposed,
+        peer_notes_per_s,
+        peer_ratio: peer_notes_per_s.map(|p| single_notes_per_s / p),
     };
     if args.json {
         json(&f)?;
@@ -149,6 +160,47 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
             f.scrub_claims_per_s,
             f.peak_rss_mb
         );
+        if let (Some(p), Some(r)) = (f.peer_notes_per_s, f.peer_ratio) {
+            println!("peer {p:.1} notes/s · Interspace on one thread is {r:.0}× the peer");
+        }
     }
     Ok(Outcome::Ok)
+}
+
+/// Runs the peer program over the notes folder and reads its `notes_per_s=` figure.
+fn run_peer(program: &Path, notes: &Path, repeat: usize) -> Result<f64> {
+    let out = std::process::Command::new(program)
+        .arg(notes)
+        .arg("--repeat")
+        .arg(repeat.to_string())
+        .output()
+        .map_err(|e| UserError::new(format!("cannot run the peer `{}`: {e}", program.display())))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rate = stdout
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("notes_per_s="))
+        .filter_map(|v| v.parse::<f64>().ok())
+        .next_back()
+        .filter(|r| *r > 0.0);
+    match (out.status.success(), rate) {
+        (true, Some(rate)) => Ok(rate),
+        (ok, _) => {
+            // The peer's own complaint, last lines only (it names packages and files, not notes).
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
+            let why = if ok {
+                "it printed no `notes_per_s=` figure".to_string()
+            } else {
+                format!("it failed ({})", out.status)
+            };
+            Err(UserError::new(format!(
+                "peer `{}`: {why}{}{}",
+                program.display(),
+                if tail.is_empty() { "" } else { ": " },
+                tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+            ))
+            .hint("the peer runs as `PROGRAM NOTES_DIR --repeat N` and prints `notes_per_s=…`; tools/medspacy_peer.py needs `pip install medspacy==1.3.1`")
+            .into())
+        }
+    }
 }
