@@ -30,29 +30,36 @@ pub(crate) fn mask(block: &[u8], set: &ByteSet) -> u64 {
     m
 }
 
-/// The positions in `s` of the bytes in a set, in order.
-pub(crate) struct Positions<'s> {
+/// Positions in `s`, in order, read as the set bits of a mask per 64-byte block (the last block
+/// may be shorter): `block_mask` is called on each block in turn, so it may carry state from one
+/// block to the next.
+pub(crate) struct Positions<'s, F> {
     s: &'s [u8],
-    set: &'static ByteSet,
+    block_mask: F,
     /// Offset of the next block to read.
     next: usize,
     /// Positions left in the last block read, as bits from its offset `next - 64`.
     bits: u64,
 }
 
-impl<'s> Positions<'s> {
-    pub(crate) fn new(s: &'s [u8], set: &'static ByteSet) -> Positions<'s> {
-        Positions { s, set, next: 0, bits: 0 }
+impl<'s, F: FnMut(&[u8]) -> u64> Positions<'s, F> {
+    pub(crate) fn new(s: &'s [u8], block_mask: F) -> Positions<'s, F> {
+        Positions { s, block_mask, next: 0, bits: 0 }
     }
 }
 
-impl Iterator for Positions<'_> {
+/// The positions in `s` of the bytes in a set, in order.
+pub(crate) fn positions<'s>(s: &'s [u8], set: &'static ByteSet) -> Positions<'s, impl FnMut(&[u8]) -> u64> {
+    Positions::new(s, move |block| mask(block, set))
+}
+
+impl<F: FnMut(&[u8]) -> u64> Iterator for Positions<'_, F> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
         while self.bits == 0 {
             let rest = self.s.get(self.next..).filter(|r| !r.is_empty())?;
-            self.bits = mask(&rest[..rest.len().min(64)], self.set);
+            self.bits = (self.block_mask)(&rest[..rest.len().min(64)]);
             self.next += 64;
         }
         let at = self.next - 64 + self.bits.trailing_zeros() as usize;
@@ -72,7 +79,7 @@ mod tests {
         #[test]
         fn positions_are_the_bytes_in_the_set(s in proptest::collection::vec(prop_oneof![Just(b' '), any::<u8>()], 0..300)) {
             let want: Vec<usize> = s.iter().enumerate().filter(|(_, b)| **b == b' ').map(|(i, _)| i).collect();
-            prop_assert_eq!(Positions::new(&s, &SPACE).collect::<Vec<_>>(), want);
+            prop_assert_eq!(positions(&s, &SPACE).collect::<Vec<_>>(), want);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! A parsed note: sections, sentences, level mentions and concept mentions with their ConText
 //! categories. Parsing never fails and never panics: odd input yields fewer mentions.
 
-use crate::bytes::{ByteSet, Positions, byte_set};
+use crate::bytes::{ByteSet, byte_set, positions};
 use crate::concept::Concept;
 use crate::level::{self, LevelRef, Region};
 use crate::lexicon::{ContextCategory, ContextRule, Direction, Hit, Lexicon, SectionKind};
@@ -421,7 +421,7 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
         }
     };
     let mut newlines = norm.newlines_walk(start + 1);
-    for i in Positions::new(&t[start..end], &MAY_END_SENTENCE).map(|p| start + p) {
+    for i in positions(&t[start..end], &MAY_END_SENTENCE).map(|p| start + p) {
         let c = t[i];
         if c == b' ' {
             let nl = newlines.before(i + 1);

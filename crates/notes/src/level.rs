@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::bytes::{ByteSet, byte_set, mask};
+use crate::bytes::{ByteSet, Positions, byte_set, mask};
 
 /// One vertebra, from the occiput (0) down the column: C1–C7 (1–7), T1–T12 (8–19),
 /// L1–L5 (20–24), S1–S5 (25–29), coccyx (30).
@@ -385,7 +385,7 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
     // first byte can begin one, so the scan visits only those, skipping any inside a mention
     // found. A mention never holds a nonexistent name (its ends are real vertebrae), so checking
     // the word starts visited finds them all.
-    for start in WordStarts::new(s) {
+    for start in word_starts(s) {
         if start < i {
             continue;
         }
@@ -481,14 +481,15 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
 
 /// The word starts (a word byte after a non-word byte or the text's start) whose byte can begin
 /// a level mention or a nonexistent name, in order, found 64 bytes at a time (see [`crate::bytes`]).
-struct WordStarts<'s> {
-    s: &'s [u8],
-    /// Offset of the next block to read.
-    next: usize,
-    /// Candidates left in the last block read, as bits from its offset `next - 64`.
-    bits: u64,
-    /// The last byte of the last block read is a word byte.
-    in_word: bool,
+fn word_starts(s: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    // Whether the last byte of the block before was a word byte.
+    let mut in_word = false;
+    Positions::new(s, move |block| {
+        let (word, start) = (mask(block, &WORD_BYTES), mask(block, &MENTION_STARTS));
+        let after_word = (word << 1) | u64::from(in_word);
+        in_word = word >> 63 == 1;
+        word & !after_word & start
+    })
 }
 
 /// Word bytes: ASCII letters and digits.
@@ -498,33 +499,6 @@ static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
 /// pelvis (i p), counts (o s t f e n, digits) and bare interspaces (digits).
 static MENTION_STARTS: ByteSet =
     byte_set!(|b| matches!(b, b'c' | b't' | b'l' | b's' | b'o' | b'i' | b'p' | b'f' | b'e' | b'n' | b'0'..=b'9'));
-
-impl<'s> WordStarts<'s> {
-    fn new(s: &'s [u8]) -> WordStarts<'s> {
-        WordStarts { s, next: 0, bits: 0, in_word: false }
-    }
-}
-
-impl Iterator for WordStarts<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        while self.bits == 0 {
-            let block = self.s.get(self.next..)?.get(..64).unwrap_or(&self.s[self.next..]);
-            if block.is_empty() {
-                return None;
-            }
-            let (word, start) = (mask(block, &WORD_BYTES), mask(block, &MENTION_STARTS));
-            let after_word = (word << 1) | u64::from(self.in_word);
-            self.bits = word & !after_word & start;
-            self.in_word = word >> 63 == 1;
-            self.next += 64;
-        }
-        let at = self.next - 64 + self.bits.trailing_zeros() as usize;
-        self.bits &= self.bits - 1;
-        Some(at)
-    }
-}
 
 /// A name written like a vertebra the standard numbering does not have, at the word start `i`
 /// (see [`LevelScan::nonexistent`]); returns its end.

@@ -1,7 +1,7 @@
 //! The note as the analyzer reads it: lower-cased, white space folded, with a map back to the
 //! original bytes so every evidence span points into the text the user gave.
 
-use crate::bytes::{ByteSet, Positions, byte_set};
+use crate::bytes::{ByteSet, byte_set, positions};
 
 /// A byte range in the original note.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,7 +49,7 @@ impl<'a> Normalized<'a> {
         let mut breaks = Vec::new();
         // Original bytes before `read` are done; normalized bytes before `write` are final.
         let (mut read, mut write) = (0, 0);
-        for space in Positions::new(bytes, &MAY_BE_SPACE) {
+        for space in positions(bytes, &MAY_BE_SPACE) {
             let nbsp = bytes[space] == 0xC2 && bytes.get(space + 1) == Some(&0xA0);
             if space < read || !(bytes[space].is_ascii_whitespace() || nbsp) {
                 continue;

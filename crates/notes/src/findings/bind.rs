@@ -7,7 +7,7 @@
 //! levels, and in the narrative a sentence with no level takes the levels of the last sentence
 //! that named one ("At L4-5 … The disc was removed … A cage was placed").
 
-use crate::bytes::{ByteSet, Positions, byte_set};
+use crate::bytes::{ByteSet, byte_set, positions};
 use crate::concept::Concept;
 use crate::document::Document;
 use crate::level::LevelRef;
@@ -190,7 +190,7 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
             // Chunk boundaries inside the sentence (normalized offsets).
             let mut cuts = vec![sentence.start];
             let mut next = 0;
-            for k in Positions::new(text, &MAY_SEPARATE) {
+            for k in positions(text, &MAY_SEPARATE) {
                 if k < next {
                     continue;
                 }
