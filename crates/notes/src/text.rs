@@ -179,6 +179,25 @@ mod tests {
         assert_eq!(&n.original[sp.start..sp.end], "PLF\r\n\r\n  at  L4-5.\tDone");
     }
 
+    proptest::proptest! {
+        /// Each normalized byte comes from an original byte, in order: the same byte lower-cased,
+        /// or the start of the white space it folds.
+        #[test]
+        fn every_normalized_byte_maps_to_its_original(t in "([a-zA-Z0-9 .\\t\\r\\n\u{a0}é–¢§]){0,150}") {
+            let n = Normalized::new(&t);
+            let o = t.as_bytes();
+            for (i, &b) in n.text.iter().enumerate() {
+                let at = n.original_offset(i);
+                if b == b' ' {
+                    proptest::prop_assert!(o[at].is_ascii_whitespace() || o[at..].starts_with(&[0xC2, 0xA0]));
+                } else {
+                    proptest::prop_assert_eq!(o[at].to_ascii_lowercase(), b);
+                }
+                proptest::prop_assert!(i == 0 || n.original_offset(i - 1) < at);
+            }
+        }
+    }
+
     #[test]
     fn keeps_utf8_boundaries() {
         let n = Normalized::new("L4–5 café\u{a0}x");
