@@ -422,6 +422,31 @@ mod tests {
         assert!(found.is_empty(), "{found:?}");
     }
 
+    proptest::proptest! {
+        /// The two-half walk finds exactly the matches of one walk from the start, in order:
+        /// none lost or doubled where the halves meet.
+        #[test]
+        fn two_half_walk_equals_one_walk(
+            words in proptest::collection::vec(
+                "(fusion|pedicle screws|no|not|tlif|placed|l4-5|the|and|replaced|bilateral|history of|[a-z]{1,6}|[ ,.])",
+                0..120,
+            )
+        ) {
+            let l = Lexicon::embedded();
+            let text = words.join(" ").into_bytes();
+            let dfa = &l.vocabulary;
+            let mut state = l.vocabulary_start;
+            let mut one = Vec::new();
+            for (i, &b) in text.iter().enumerate() {
+                state = dfa.next_state(Anchored::No, state, b);
+                if dfa.is_match(state) {
+                    one.extend((0..dfa.match_len(state)).map(|k| (i + 1, dfa.match_pattern(state, k))));
+                }
+            }
+            proptest::prop_assert_eq!(l.walk(&text), one);
+        }
+    }
+
     #[test]
     fn rejects_bad_vocabulary() {
         let bad = |v: &str| Lexicon::from_toml(v, CONTEXT, SECTIONS).err().map(|e| e.0).unwrap_or_default();
