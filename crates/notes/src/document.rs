@@ -420,25 +420,24 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
             out.push(Sentence { start: a, end: b, section });
         }
     };
-    let mut newlines = norm.newlines_walk(start + 1);
+    // A sentence ends at a space that held line breaks, at sentence punctuation, or at the space
+    // after `.`, `,` or `;` before a list number. The folded spaces that held line breaks are
+    // `norm.breaks`; the punctuation is found by a byte scan; the two are walked in order.
+    let first = norm.breaks.partition_point(|(p, _)| *p < start);
+    let mut breaks = norm.breaks[first..].iter().take_while(|(p, _)| *p < end).peekable();
+    let at_break = |out: &mut Vec<Sentence>, s: &mut usize, i: usize, nl: u8| {
+        let prev = if i > start { t[i - 1] } else { b' ' };
+        if nl >= 2 || matches!(prev, b'.' | b':' | b';' | b'?' | b'!') || is_list_marker(t, i + 1) {
+            push(out, *s, i);
+            *s = i + 1;
+        }
+    };
     for i in positions(&t[start..end], &MAY_END_SENTENCE).map(|p| start + p) {
+        while let Some(&(b, nl)) = breaks.next_if(|(b, _)| *b < i) {
+            at_break(out, &mut s, b, nl);
+        }
         let c = t[i];
-        if c == b' ' {
-            let nl = newlines.before(i + 1);
-            let prev = if i > start { t[i - 1] } else { b' ' };
-            if nl >= 2 || (nl == 1 && (matches!(prev, b'.' | b':' | b';' | b'?' | b'!') || is_list_marker(t, i + 1))) {
-                push(out, s, i);
-                s = i + 1;
-            } else if nl == 0
-                && matches!(prev, b'.' | b',' | b';')
-                && t.get(i + 1).is_some_and(u8::is_ascii_digit)
-                && is_list_marker(t, i + 1)
-            {
-                // "… TLIF. 2. Pedicle screws …" on one line.
-                push(out, s, i);
-                s = i + 1;
-            }
-        } else if matches!(c, b'.' | b'?' | b'!' | b';') && t.get(i + 1).is_none_or(|n| *n == b' ') {
+        if matches!(c, b'.' | b'?' | b'!' | b';') && t.get(i + 1).is_none_or(|n| *n == b' ') {
             let next = i + 2;
             let next_ok = next >= end || {
                 let o = norm.original_byte(next);
@@ -459,13 +458,29 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
                 s = i + 1;
             }
         }
+        // "… TLIF. 2. Pedicle screws …" on one line: the space after the punctuation, when it
+        // held no line break, ends the sentence before a list number.
+        let space = i + 1;
+        if matches!(c, b'.' | b',' | b';')
+            && space < end
+            && t[space] == b' '
+            && breaks.peek().is_none_or(|(b, _)| *b != space)
+            && t.get(space + 1).is_some_and(u8::is_ascii_digit)
+            && is_list_marker(t, space + 1)
+        {
+            push(out, s, space);
+            s = space + 1;
+        }
+    }
+    for &(b, nl) in breaks {
+        at_break(out, &mut s, b, nl);
     }
     push(out, s, end);
 }
 
-/// The bytes `split_sentences` looks at: a space (a line break, in the normalized text) and
-/// sentence punctuation.
-static MAY_END_SENTENCE: ByteSet = byte_set!(|b| matches!(b, b' ' | b'.' | b'?' | b'!' | b';'));
+/// The bytes `split_sentences` looks at besides line breaks: sentence punctuation, and the comma
+/// before a list number.
+static MAY_END_SENTENCE: ByteSet = byte_set!(|b| matches!(b, b'.' | b'?' | b'!' | b';' | b','));
 
 fn apply_context(
     text: &[u8],

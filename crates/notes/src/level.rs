@@ -195,6 +195,18 @@ fn digits(s: &[u8], i: usize) -> Option<(u8, usize)> {
     Some((n, j))
 }
 
+/// Vertebrae written as words.
+const VERTEBRA_WORDS: &[(&[u8], Vertebra)] = &[
+    (b"occiput", Vertebra::OCCIPUT),
+    (b"occipital", Vertebra::OCCIPUT),
+    (b"sacrum", Vertebra::S1),
+    (b"sacral", Vertebra::S1),
+    (b"coccyx", Vertebra::COCCYX),
+];
+
+/// The pelvis as a fixation level: `ilium`, `iliac`, `pelvis`, `pelvic`.
+const PELVIS_WORDS: &[&[u8]] = &[b"ilium", b"iliac", b"pelvi"];
+
 /// A vertebra written as letter + number at `i` (`l4`, `c 5`, `t12`), or a word (`occiput`,
 /// `sacrum`, `coccyx`). Returns it and the end of the match.
 fn vertebra_at(s: &[u8], i: usize) -> Option<(Vertebra, usize)> {
@@ -202,14 +214,10 @@ fn vertebra_at(s: &[u8], i: usize) -> Option<(Vertebra, usize)> {
         return None;
     }
     let r = *s.get(i)?;
-    let words: &[(&[u8], Vertebra)] = match r {
-        b'o' => &[(b"occiput", Vertebra::OCCIPUT), (b"occipital", Vertebra::OCCIPUT)],
-        b's' => &[(b"sacrum", Vertebra::S1), (b"sacral", Vertebra::S1)],
-        b'c' => &[(b"coccyx", Vertebra::COCCYX)],
-        b't' | b'l' => &[],
-        _ => return None,
-    };
-    for &(word, v) in words {
+    if !matches!(r, b'o' | b's' | b'c' | b't' | b'l') {
+        return None;
+    }
+    for &(word, v) in VERTEBRA_WORDS.iter().filter(|(w, _)| w[0] == r) {
         if s[i..].starts_with(word) && boundary_after(s, i + word.len()) {
             return Some((v, i + word.len()));
         }
@@ -390,6 +398,9 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
             continue;
         }
         i = start;
+        if !may_begin_mention(s, i) {
+            continue;
+        }
         let b = s[i];
         if matches!(b, b'c' | b't' | b'l')
             && let Some(end) = nonexistent_at(s, i)
@@ -431,10 +442,7 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
             }
             continue;
         }
-        if (b == b'i' && (s[i..].starts_with(b"ilium") || s[i..].starts_with(b"iliac"))
-            || b == b'p' && s[i..].starts_with(b"pelvi"))
-            && boundary_before(s, i)
-        {
+        if PELVIS_WORDS.iter().any(|w| s[i..].starts_with(w)) && boundary_before(s, i) {
             let mut end = i;
             while end < s.len() && is_word(s[end]) {
                 end += 1;
@@ -499,6 +507,55 @@ static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
 /// pelvis (i p), counts (o s t f e n, digits) and bare interspaces (digits).
 static MENTION_STARTS: ByteSet =
     byte_set!(|b| matches!(b, b'c' | b't' | b'l' | b's' | b'o' | b'i' | b'p' | b'f' | b'e' | b'n' | b'0'..=b'9'));
+
+/// Whether a level mention or a nonexistent name can begin at `i`, by its first two bytes (see
+/// [`MENTION_PAIRS`]); the last byte of the text is always let through.
+fn may_begin_mention(s: &[u8], i: usize) -> bool {
+    s.get(i + 1).is_none_or(|&b1| MENTION_PAIRS[s[i] as usize][b1 as usize / 64] >> (b1 % 64) & 1 == 1)
+}
+
+/// The first two bytes of everything the grammar reads, as a bit set per first byte: a number
+/// (counts, bare interspaces), a vertebra letter before a digit or a space (`l4`, `c 5`, `t13`),
+/// or the start of a vertebra word, a pelvis word or a count word. The scan skips word starts
+/// whose two bytes are not here, before trying each branch of the grammar in turn.
+static MENTION_PAIRS: [[u64; 4]; 256] = {
+    const fn set(t: &mut [[u64; 4]; 256], b0: u8, b1: u8) {
+        t[b0 as usize][b1 as usize / 64] |= 1 << (b1 % 64);
+    }
+    let mut t = [[0u64; 4]; 256];
+    let mut b1 = 0;
+    while b1 < 256 {
+        let y = b1 as u8;
+        let mut d = b'0';
+        while d <= b'9' {
+            set(&mut t, d, y);
+            d += 1;
+        }
+        if y.is_ascii_digit() || y == b' ' {
+            set(&mut t, b'c', y);
+            set(&mut t, b't', y);
+            set(&mut t, b'l', y);
+            set(&mut t, b's', y);
+        }
+        b1 += 1;
+    }
+    let mut k = 0;
+    while k < VERTEBRA_WORDS.len() {
+        set(&mut t, VERTEBRA_WORDS[k].0[0], VERTEBRA_WORDS[k].0[1]);
+        k += 1;
+    }
+    k = 0;
+    while k < PELVIS_WORDS.len() {
+        set(&mut t, PELVIS_WORDS[k][0], PELVIS_WORDS[k][1]);
+        k += 1;
+    }
+    k = 0;
+    while k < COUNT_WORDS.len() {
+        set(&mut t, COUNT_WORDS[k].0[0], COUNT_WORDS[k].0[1]);
+        k += 1;
+    }
+    t
+};
 
 /// A name written like a vertebra the standard numbering does not have, at the word start `i`
 /// (see [`LevelScan::nonexistent`]); returns its end.

@@ -1,7 +1,7 @@
 //! The note as the analyzer reads it: lower-cased, white space folded, with a map back to the
 //! original bytes so every evidence span points into the text the user gave.
 
-use crate::bytes::{ByteSet, byte_set, positions};
+use crate::bytes::{ByteSet, byte_set};
 
 /// A byte range in the original note.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,68 +29,50 @@ pub(crate) struct Normalized<'a> {
     pub breaks: Vec<(usize, u8)>,
 }
 
-/// ASCII white space, and the first byte of a no-break space (U+00A0 is C2 A0 in UTF-8).
-static MAY_BE_SPACE: ByteSet = byte_set!(|b| b.is_ascii_whitespace() || b == 0xC2);
+/// ASCII white space (a no-break space, C2 A0 in UTF-8, is white space too).
+static SPACE: ByteSet = byte_set!(|b| b.is_ascii_whitespace());
+
+/// Each byte as normalized: ASCII white space as a space, ASCII letters in lower case.
+static FOLDED: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_whitespace() { b' ' } else { b.to_ascii_lowercase() };
+        i += 1;
+    }
+    t
+};
 
 impl<'a> Normalized<'a> {
     pub(crate) fn new(original: &'a str) -> Normalized<'a> {
         let bytes = original.as_bytes();
-        // Lower-case a copy in one pass, then fold white space in place: text between runs of
-        // white space moves only after a run longer than one byte, a few times per paragraph.
-        let mut text = bytes.to_vec();
-        text.make_ascii_lowercase();
-        let mut shifts = Vec::new();
-        // Text byte `to` comes from original byte `from`.
-        let mut at = |to: usize, from: usize| {
-            if shifts.last().map_or(0, |&(_, shift)| shift) != from - to {
-                shifts.push((to, from - to));
-            }
+        let mut fold = Fold {
+            text: vec![0; bytes.len()],
+            shifts: Vec::new(),
+            breaks: Vec::new(),
+            write: 0,
+            shift: 0,
+            after_space: 1,
         };
-        let mut breaks = Vec::new();
-        // Original bytes before `read` are done; normalized bytes before `write` are final.
-        let (mut read, mut write) = (0, 0);
-        for space in positions(bytes, &MAY_BE_SPACE) {
-            let nbsp = bytes[space] == 0xC2 && bytes.get(space + 1) == Some(&0xA0);
-            if space < read || !(bytes[space].is_ascii_whitespace() || nbsp) {
-                continue;
-            }
-            if read < space {
-                at(write, read);
-                if write != read {
-                    text.copy_within(read..space, write);
+        let mut read = 0;
+        // Eight bytes at a time while they need no folding (the common case: words and single
+        // spaces); byte by byte through the eight that do.
+        while let Some(chunk) = bytes.get(read..read + 8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if fold.plain_chunk(x, read) {
+                read += 8;
+            } else {
+                let end = read + 8;
+                while read < end {
+                    read += fold.byte(bytes, read);
                 }
-                write += space - read;
-            }
-            read = space;
-            let mut newlines = 0u8;
-            while read < bytes.len() {
-                let c = bytes[read];
-                if c == b'\n' {
-                    newlines = newlines.saturating_add(1);
-                    read += 1;
-                } else if c.is_ascii_whitespace() {
-                    read += 1;
-                } else if c == 0xC2 && bytes.get(read + 1) == Some(&0xA0) {
-                    read += 2;
-                } else {
-                    break;
-                }
-            }
-            // Leading space is dropped; other runs become one space.
-            if write > 0 {
-                if newlines > 0 {
-                    breaks.push((write, newlines));
-                }
-                at(write, space);
-                text[write] = b' ';
-                write += 1;
             }
         }
-        if read < bytes.len() {
-            at(write, read);
-            text.copy_within(read.., write);
-            write += bytes.len() - read;
+        while read < bytes.len() {
+            read += fold.byte(bytes, read);
         }
+        let Fold { mut text, shifts, breaks, write, .. } = fold;
         text.truncate(write);
         Normalized { original, text, shifts, breaks }
     }
@@ -130,35 +112,81 @@ impl<'a> Normalized<'a> {
         }
         self.breaks.binary_search_by_key(&(pos - 1), |(p, _)| *p).map_or(0, |i| self.breaks[i].1)
     }
+}
 
-    /// [`newlines_before`](Self::newlines_before) for a walk through the text: positions from
-    /// `from` on, asked in increasing order, without a search each time.
-    pub(crate) fn newlines_walk(&self, from: usize) -> NewlinesWalk<'_> {
-        let next = self.breaks.partition_point(|(p, _)| *p < from.saturating_sub(1));
-        NewlinesWalk { breaks: &self.breaks, next }
+/// The normalizer's state while it reads a note: the text written so far, its shifts and
+/// breaks (see [`Normalized`]), and whether the last byte read was white space.
+struct Fold {
+    text: Vec<u8>,
+    shifts: Vec<(usize, usize)>,
+    breaks: Vec<(usize, u8)>,
+    /// Where the next byte goes in `text`.
+    write: usize,
+    /// The last shift pushed.
+    shift: usize,
+    /// 1 after white space; leading white space is dropped, as if it followed a space.
+    after_space: usize,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `x` that are zero, as their high bits (exact: no carry crosses bytes).
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & !HIGH) + !HIGH) | x) & HIGH
+}
+
+impl Fold {
+    /// Writes the eight bytes `x` (read at `read`) in one step and returns true, if none needs
+    /// folding: all are printable ASCII or single spaces, and the first is not a space after
+    /// white space. Otherwise writes nothing and returns false.
+    fn plain_chunk(&mut self, x: u64, read: usize) -> bool {
+        let spaces = zero_bytes(x ^ (ONES * u64::from(b' ')));
+        // Bytes below 0x20 (line breaks, tabs, controls) or above 0x7F (UTF-8).
+        let unusual = (x | !((x & !HIGH) + ONES * 0x60)) & HIGH;
+        let doubled = spaces & ((spaces << 8) | (self.after_space as u64) << 7);
+        if unusual | doubled != 0 {
+            return false;
+        }
+        // ASCII only from here: `A`..=`Z` gain 0x20.
+        let upper = (x + ONES * (0x80 - u64::from(b'A'))) & !(x + ONES * (0x80 - u64::from(b'Z') - 1)) & HIGH;
+        let lower = x | (upper >> 2);
+        self.text[self.write..self.write + 8].copy_from_slice(&lower.to_le_bytes());
+        if read - self.write != self.shift {
+            self.shift = read - self.write;
+            self.shifts.push((self.write, self.shift));
+        }
+        self.write += 8;
+        self.after_space = usize::from(spaces >> 63 == 1);
+        true
     }
-}
 
-/// See [`Normalized::newlines_walk`].
-pub(crate) struct NewlinesWalk<'n> {
-    breaks: &'n [(usize, u8)],
-    next: usize,
-}
-
-impl NewlinesWalk<'_> {
-    /// How many line breaks the folded space just before `pos` held; `pos` may not decrease
-    /// between calls.
-    pub(crate) fn before(&mut self, pos: usize) -> u8 {
-        if pos == 0 {
-            return 0;
+    /// Reads the byte (or no-break space) at `read`, without a branch on white space: it is
+    /// written at `write` as [`FOLDED`], and `write` moves on unless it is white space after white
+    /// space. Returns how many bytes it read.
+    fn byte(&mut self, bytes: &[u8], read: usize) -> usize {
+        let b = bytes[read];
+        let (mut out, mut space, mut len) = (FOLDED[b as usize], usize::from(SPACE[b as usize]), 1);
+        if b == 0xC2 && bytes.get(read + 1) == Some(&0xA0) {
+            (out, space, len) = (b' ', 1, 2);
         }
-        while self.breaks.get(self.next).is_some_and(|(p, _)| *p < pos - 1) {
-            self.next += 1;
+        let keep = 1 - (space & self.after_space);
+        self.text[self.write] = out;
+        // `&`, not `&&`: a branch on `keep` would mispredict at every word boundary.
+        if (keep == 1) & (read - self.write != self.shift) {
+            self.shift = read - self.write;
+            self.shifts.push((self.write, self.shift));
         }
-        match self.breaks.get(self.next) {
-            Some(&(p, n)) if p == pos - 1 => n,
-            _ => 0,
+        self.write += keep;
+        self.after_space = space;
+        // The folded space just written (at `write - 1`) holds this line break.
+        if b == b'\n' && self.write > 0 {
+            match self.breaks.last_mut() {
+                Some((at, n)) if *at == self.write - 1 => *n = n.saturating_add(1),
+                _ => self.breaks.push((self.write - 1, 1)),
+            }
         }
+        len
     }
 }
 
@@ -179,11 +207,53 @@ mod tests {
         assert_eq!(&n.original[sp.start..sp.end], "PLF\r\n\r\n  at  L4-5.\tDone");
     }
 
+    /// Notes as the normalizer meets them: runs of printable ASCII (read eight bytes at a time)
+    /// between single spaces, doubled spaces, line breaks, tabs, no-break spaces and UTF-8.
+    const NOTE_LIKE: &str = "([ -~]{0,12}( |  |\\n|\\r\\n|\\t|\u{a0}| \\n |é|–|§)?){0,40}";
+
+    /// The normalized text by its definition, one character at a time.
+    fn folded(t: &str) -> (String, Vec<u8>) {
+        let (mut out, mut breaks, mut run) = (String::new(), Vec::new(), None::<u8>);
+        for c in t.chars() {
+            if c.is_ascii_whitespace() || c == '\u{a0}' {
+                run = Some(run.unwrap_or(0).saturating_add(u8::from(c == '\n')));
+                continue;
+            }
+            if let Some(newlines) = run.take().filter(|_| !out.is_empty()) {
+                out.push(' ');
+                if newlines > 0 {
+                    breaks.push(newlines);
+                }
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        if let Some(newlines) = run.filter(|_| !out.is_empty()) {
+            out.push(' ');
+            if newlines > 0 {
+                breaks.push(newlines);
+            }
+        }
+        (out, breaks)
+    }
+
     proptest::proptest! {
+        /// The text is the note lower-cased with each run of white space as one space (none
+        /// leading), and each run's line breaks are counted.
+        #[test]
+        fn text_is_the_note_lower_cased_with_white_space_folded(t in NOTE_LIKE) {
+            let n = Normalized::new(&t);
+            let (text, breaks) = folded(&t);
+            proptest::prop_assert_eq!(std::str::from_utf8(&n.text).unwrap(), text);
+            proptest::prop_assert_eq!(n.breaks.iter().map(|b| b.1).collect::<Vec<_>>(), breaks);
+            for &(at, _) in &n.breaks {
+                proptest::prop_assert_eq!(n.text[at], b' ');
+            }
+        }
+
         /// Each normalized byte comes from an original byte, in order: the same byte lower-cased,
         /// or the start of the white space it folds.
         #[test]
-        fn every_normalized_byte_maps_to_its_original(t in "([a-zA-Z0-9 .\\t\\r\\n\u{a0}é–¢§]){0,150}") {
+        fn every_normalized_byte_maps_to_its_original(t in NOTE_LIKE) {
             let n = Normalized::new(&t);
             let o = t.as_bytes();
             for (i, &b) in n.text.iter().enumerate() {
