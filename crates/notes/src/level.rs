@@ -390,9 +390,9 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
     let mut nonexistent = Vec::new();
     let mut i = 0;
     // Every mention starts at a word start (each branch below needs `boundary_before`) whose
-    // first byte can begin one, so the scan visits only those, skipping any inside a mention
-    // found. A mention never holds a nonexistent name (its ends are real vertebrae), so checking
-    // the word starts visited finds them all.
+    // first two bytes can begin one, so the scan visits only those, skipping any inside a
+    // mention found. A mention never holds a nonexistent name (its ends are real vertebrae), so
+    // checking the word starts visited finds them all.
     for start in word_starts(s) {
         if start < i {
             continue;
@@ -487,26 +487,21 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
     LevelScan { mentions: out, bare, nonexistent }
 }
 
-/// The word starts (a word byte after a non-word byte or the text's start) whose byte can begin
-/// a level mention or a nonexistent name, in order, found 64 bytes at a time (see [`crate::bytes`]).
+/// The word starts (a word byte after a non-word byte or the text's start), in order, found 64
+/// bytes at a time (see [`crate::bytes`]).
 fn word_starts(s: &[u8]) -> impl Iterator<Item = usize> + '_ {
     // Whether the last byte of the block before was a word byte.
     let mut in_word = false;
     Positions::new(s, move |block| {
-        let (word, start) = (mask(block, &WORD_BYTES), mask(block, &MENTION_STARTS));
+        let word = mask(block, &WORD_BYTES);
         let after_word = (word << 1) | u64::from(in_word);
         in_word = word >> 63 == 1;
-        word & !after_word & start
+        word & !after_word
     })
 }
 
 /// Word bytes: ASCII letters and digits.
 static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
-
-/// The bytes a level mention or a nonexistent name can begin with: vertebrae (c t l s o), the
-/// pelvis (i p), counts (o s t f e n, digits) and bare interspaces (digits).
-static MENTION_STARTS: ByteSet =
-    byte_set!(|b| matches!(b, b'c' | b't' | b'l' | b's' | b'o' | b'i' | b'p' | b'f' | b'e' | b'n' | b'0'..=b'9'));
 
 /// Whether a level mention or a nonexistent name can begin at `i`, by its first two bytes (see
 /// [`MENTION_PAIRS`]); the last byte of the text is always let through.
