@@ -138,8 +138,8 @@ fn zero_bytes(x: u64) -> u64 {
 
 impl Fold {
     /// Writes the eight bytes `x` (read at `read`) in one step and returns true, if none needs
-    /// folding: all are printable ASCII or single spaces, and the first is not a space after
-    /// white space. Otherwise writes nothing and returns false.
+    /// folding: all are ASCII from the space up, no two spaces are adjacent, and the first is
+    /// not a space after white space. Otherwise writes nothing and returns false.
     fn plain_chunk(&mut self, x: u64, read: usize) -> bool {
         let spaces = zero_bytes(x ^ (ONES * u64::from(b' ')));
         // Bytes below 0x20 (line breaks, tabs, controls) or above 0x7F (UTF-8).
