@@ -304,8 +304,11 @@ impl Lexicon {
     pub fn scan(&self, text: &[u8]) -> Matches<'_> {
         let concepts_end = self.concept_of.len();
         let triggers_end = concepts_end + self.trigger_of.len();
-        let (mut concepts, mut triggers, mut phrases) = (Vec::new(), Vec::new(), Vec::new());
-        for (end, pattern) in self.walk(text) {
+        let found = self.walk(text);
+        let room = found.len() / 2;
+        let (mut concepts, mut triggers, mut phrases) =
+            (Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room));
+        for (end, pattern) in found {
             let (start, pattern) = (end - self.vocabulary.pattern_len(pattern), pattern.as_usize());
             if pattern >= triggers_end {
                 phrases.push(Hit { start, end, pattern: pattern - triggers_end });
@@ -332,34 +335,41 @@ impl Lexicon {
     /// Every vocabulary match in `text`, overlapping, as (end, pattern) in order of their ends.
     ///
     /// The DFA is walked directly rather than through the crate's overlapping iterator (a call
-    /// and a saved state per match), and as two walks in step, over the first and second halves
-    /// of the text: each transition waits on a table read, and two independent chains of reads
-    /// overlap in the processor. The second walk starts a longest pattern early and reports only
-    /// matches ending in its half, so each match is found exactly once.
+    /// and a saved state per match), and as [`WALKS`] walks in step, one per slice of the text:
+    /// each transition waits on a table read, and independent chains of reads overlap in the
+    /// processor. A walk after the first starts a longest pattern early and reports only matches
+    /// ending in its own slice, so each match is found exactly once.
     fn walk(&self, text: &[u8]) -> Vec<(usize, PatternID)> {
         let dfa = &self.vocabulary;
-        let mid = text.len() / 2;
-        let second_from = mid.saturating_sub(dfa.max_pattern_len().saturating_sub(1));
-        let (mut first, mut second) = (Vec::new(), Vec::new());
-        let (mut a, mut b) = (self.vocabulary_start, self.vocabulary_start);
-        let report = |out: &mut Vec<(usize, PatternID)>, state: StateID, end: usize| {
-            if dfa.is_special(state) && dfa.is_match(state) {
-                out.extend((0..dfa.match_len(state)).map(|k| (end, dfa.match_pattern(state, k))));
-            }
-        };
-        for (k, &byte) in text[second_from..].iter().enumerate() {
-            if let Some(&first_byte) = text[..mid].get(k) {
-                a = dfa.next_state(Anchored::No, a, first_byte);
-                report(&mut first, a, k + 1);
-            }
-            let j = second_from + k;
-            b = dfa.next_state(Anchored::No, b, byte);
-            if j >= mid {
-                report(&mut second, b, j + 1);
+        let slice = text.len().div_ceil(WALKS).max(1);
+        let lead = dfa.max_pattern_len().saturating_sub(1);
+        // Walk `w` reads `from[w]..to[w]` and reports the matches ending after `own[w]`.
+        let own: [usize; WALKS] = std::array::from_fn(|w| (w * slice).min(text.len()));
+        let from: [usize; WALKS] = std::array::from_fn(|w| own[w].saturating_sub(lead));
+        let to: [usize; WALKS] = std::array::from_fn(|w| ((w + 1) * slice).min(text.len()));
+        let steps = (0..WALKS).map(|w| to[w] - from[w]).max().unwrap_or(0);
+        // About one match per 17 bytes in the corpus: room for twice that, so a walk rarely grows.
+        let mut found: [Vec<(usize, PatternID)>; WALKS] =
+            std::array::from_fn(|w| Vec::with_capacity((to[w] - from[w]) / 8));
+        let mut state = [self.vocabulary_start; WALKS];
+        for k in 0..steps {
+            for w in 0..WALKS {
+                let j = from[w] + k;
+                if j >= to[w] {
+                    continue;
+                }
+                state[w] = dfa.next_state(Anchored::No, state[w], text[j]);
+                let s = state[w];
+                if dfa.is_special(s) && dfa.is_match(s) && j >= own[w] {
+                    found[w].extend((0..dfa.match_len(s)).map(|m| (j + 1, dfa.match_pattern(s, m))));
+                }
             }
         }
-        first.append(&mut second);
-        first
+        let [mut all, rest @ ..] = found;
+        for mut f in rest {
+            all.append(&mut f);
+        }
+        all
     }
 
     /// A section header phrase starting exactly at `at`.
@@ -378,6 +388,9 @@ impl Lexicon {
         &self.rules
     }
 }
+
+/// How many walks of the vocabulary DFA run in step (see [`Lexicon::walk`]).
+const WALKS: usize = 4;
 
 /// What one pass of the vocabulary automaton finds (see [`Lexicon::scan`]).
 pub struct Matches<'l> {
@@ -423,10 +436,10 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The two-half walk finds exactly the matches of one walk from the start, in order:
-        /// none lost or doubled where the halves meet.
+        /// The walks in step find exactly the matches of one walk from the start, in order:
+        /// none lost or doubled where their slices meet.
         #[test]
-        fn two_half_walk_equals_one_walk(
+        fn walks_in_step_equal_one_walk(
             words in proptest::collection::vec(
                 "(fusion|pedicle screws|no|not|tlif|placed|l4-5|the|and|replaced|bilateral|history of|[a-z]{1,6}|[ ,.])",
                 0..120,
