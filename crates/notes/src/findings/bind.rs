@@ -7,7 +7,7 @@
 //! levels, and in the narrative a sentence with no level takes the levels of the last sentence
 //! that named one ("At L4-5 … The disc was removed … A cage was placed").
 
-use crate::bytes::{ByteSet, byte_set, positions};
+use crate::bytes::Positions;
 use crate::concept::Concept;
 use crate::document::Document;
 use crate::level::LevelRef;
@@ -148,8 +148,45 @@ fn separator_at(rest: &[u8]) -> Option<usize> {
     }
 }
 
-/// The first bytes of the separators (see [`separator_at`]).
-static MAY_SEPARATE: ByteSet = byte_set!(|b| matches!(b, b',' | b';' | b' '));
+/// The chunk separators that can start at each byte of `text` (see [`separator_at`]), by the
+/// byte and the one after it: `,` or `;` before a space, or a space before the first letter of a
+/// word separator. A block's last byte is let through on its own byte.
+fn may_separate(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    Positions::new(text, |block| {
+        let mut m = 0u64;
+        for (j, pair) in block.windows(2).enumerate() {
+            m |= u64::from(SEPARATOR_FIRST[pair[0] as usize] & SEPARATOR_SECOND[pair[1] as usize] != 0) << j;
+        }
+        if let Some(&last) = block.last() {
+            m |= u64::from(SEPARATOR_FIRST[last as usize] != 0) << (block.len() - 1);
+        }
+        m
+    })
+}
+
+/// What a separator can begin with: bit 0 for `,` and `;` (a space follows), bit 1 for a space
+/// (a word follows).
+static SEPARATOR_FIRST: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b',' as usize] = 1;
+    t[b';' as usize] = 1;
+    t[b' ' as usize] = 2;
+    t
+};
+
+/// What the second byte of a separator can be, with the bit of the first bytes it follows:
+/// a space after `,` `;`, and the first letters of `and` `as well as` `along with` `with` `plus`
+/// `followed by` `then` after a space.
+static SEPARATOR_SECOND: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'a' as usize] = 2;
+    t[b'w' as usize] = 2;
+    t[b'p' as usize] = 2;
+    t[b'f' as usize] = 2;
+    t[b't' as usize] = 2;
+    t
+};
 
 /// Sections whose sentences carry their levels forward to the next sentence.
 fn keeps_focus(kind: SectionKind) -> bool {
@@ -163,6 +200,12 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
     let mut focus: Vec<usize> = Vec::new();
     let mut disc_focus: Vec<usize> = Vec::new();
     let mut focus_section = usize::MAX;
+    // Per sentence, kept between sentences so they are allocated once: the levels, the chunk
+    // starts (normalized offsets), the chunk of each level, and which chunks own levels.
+    let mut levels: Vec<usize> = Vec::new();
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut level_chunk: Vec<usize> = Vec::new();
+    let mut has_concept: Vec<bool> = Vec::new();
     let mut ci = 0;
     let mut li = 0;
     for (si, sentence) in doc.sentences.iter().enumerate() {
@@ -176,7 +219,8 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
         }
         let concepts = c_start..ci;
         // "(not C4-C7 as listed above)", "rather than L3": levels said not to be the ones.
-        let levels: Vec<usize> = (l_start..li).filter(|&l| !denied(doc, doc.levels[l].start)).collect();
+        levels.clear();
+        levels.extend((l_start..li).filter(|&l| !denied(doc, doc.levels[l].start)));
         if sentence.section != focus_section {
             focus.clear();
             disc_focus.clear();
@@ -187,10 +231,10 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
         let sentence_has_levels = levels.iter().any(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_)));
         // A sentence without concepts binds nothing; it can only set the focus by a label.
         if !concepts.is_empty() {
-            // Chunk boundaries inside the sentence (normalized offsets).
-            let mut cuts = vec![sentence.start];
+            cuts.clear();
+            cuts.push(sentence.start);
             let mut next = 0;
-            for k in positions(text, &MAY_SEPARATE) {
+            for k in may_separate(text) {
                 if k < next {
                     continue;
                 }
@@ -201,46 +245,47 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
             }
             let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
             let n_chunks = cuts.len();
-            let mut chunk_levels: Vec<Vec<usize>> = vec![Vec::new(); n_chunks];
-            for &l in &levels {
-                chunk_levels[chunk_of(doc.levels[l].start)].push(l);
-            }
-            let mut has_concept = vec![false; n_chunks];
+            // Levels are in note order, so each chunk's levels are a run of `levels`.
+            level_chunk.clear();
+            level_chunk.extend(levels.iter().map(|&l| chunk_of(doc.levels[l].start)));
+            let in_chunks = |chunks: std::ops::Range<usize>| {
+                &levels[level_chunk.partition_point(|&k| k < chunks.start)
+                    ..level_chunk.partition_point(|&k| k < chunks.end)]
+            };
+            has_concept.clear();
+            has_concept.resize(n_chunks, false);
             for c in concepts.clone() {
                 if owns_levels(doc.concepts[c].concept) {
                     has_concept[chunk_of(doc.concepts[c].start)] = true;
                 }
             }
-            // Owner of each level-only chunk: the previous concept chunk, else the next one.
-            let mut owned: Vec<Vec<usize>> = chunk_levels.clone();
-            for k in 0..n_chunks {
-                if has_concept[k] || chunk_levels[k].is_empty() {
-                    continue;
-                }
-                let owner =
-                    (0..k).rev().find(|j| has_concept[*j]).or_else(|| (k + 1..n_chunks).find(|j| has_concept[*j]));
-                if let Some(o) = owner {
-                    let moved = chunk_levels[k].clone();
-                    owned[o].extend(moved);
-                    owned[k].clear();
-                }
-            }
+            let first_owner = has_concept.iter().position(|&h| h);
             for c in concepts {
-                let mut ls = owned[chunk_of(doc.concepts[c].start)].clone();
+                let k = chunk_of(doc.concepts[c].start);
+                // A concept chunk owns its levels and those of the level-only chunks up to the
+                // next concept chunk (and, for the first, those before it too); a level-only
+                // chunk keeps its levels only when no chunk can own them.
+                let own: &[usize] = if has_concept[k] {
+                    let from = if first_owner == Some(k) { 0 } else { k };
+                    let to = (k + 1..n_chunks).find(|&j| has_concept[j]).unwrap_or(n_chunks);
+                    in_chunks(from..to)
+                } else if first_owner.is_none() {
+                    in_chunks(k..k + 1)
+                } else {
+                    &[]
+                };
                 let mut from_focus = false;
-                if ls.is_empty() {
-                    ls = levels.clone();
-                }
-                if ls.is_empty() && keeps_focus(doc.sections[sentence.section].kind) {
-                    ls = if disc_concept(doc.concepts[c].concept) && !disc_focus.is_empty() {
-                        disc_focus.clone()
-                    } else {
-                        focus.clone()
-                    };
+                let ls: &[usize] = if !own.is_empty() {
+                    own
+                } else if !levels.is_empty() {
+                    &levels
+                } else if keeps_focus(doc.sections[sentence.section].kind) {
                     from_focus = true;
-                }
-                ls.sort_unstable();
-                out.push(Bound { concept: c, levels: ls, from_focus });
+                    if disc_concept(doc.concepts[c].concept) && !disc_focus.is_empty() { &disc_focus } else { &focus }
+                } else {
+                    &[]
+                };
+                out.push(Bound { concept: c, levels: ls.to_vec(), from_focus });
             }
         }
         // Only a sentence about work done sets the focus: "the L3-4 facet capsules were preserved"
@@ -268,7 +313,7 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
             focus = vec![first];
         } else if sentence_has_levels && sets_focus && keeps_focus(doc.sections[sentence.section].kind) {
             let named: Vec<usize> =
-                levels.into_iter().filter(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_))).collect();
+                levels.iter().copied().filter(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_))).collect();
             if (c_start..ci).any(|c| disc_concept(doc.concepts[c].concept) && doc.concepts[c].context.is_affirmed()) {
                 disc_focus.clone_from(&named);
             }
