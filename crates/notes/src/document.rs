@@ -122,6 +122,8 @@ pub struct Document<'a> {
     pub(crate) nonexistent_levels: Vec<(usize, usize)>,
     /// The [`phrase`] phrases each sentence contains.
     phrases: Vec<Phrases>,
+    /// Chunk separators ([`phrase::SEPARATORS`]) as (start, end), in order of their starts.
+    pub(crate) separators: Vec<(usize, usize)>,
 }
 
 const ABBREVIATIONS: &[&[u8]] = &[
@@ -164,7 +166,17 @@ impl<'a> Document<'a> {
             .collect();
         apply_context(&norm.text, &matches.triggers, &sentences, &mut concepts, sentence_of);
         let phrases = phrase::of_sentences(&matches.phrases, &sentences);
-        Document { norm, sections, sentences, levels, concepts, region, nonexistent_levels: scan.nonexistent, phrases }
+        Document {
+            norm,
+            sections,
+            sentences,
+            levels,
+            concepts,
+            region,
+            nonexistent_levels: scan.nonexistent,
+            phrases,
+            separators: matches.separators,
+        }
     }
 
     /// The original text.

@@ -287,6 +287,7 @@ impl Lexicon {
             .map_err(|e| LexiconError(format!("cannot compile the section headers: {e}")))?;
         let vocabulary: Vec<&str> =
             phrases.iter().chain(&trigger_phrases).map(String::as_str).chain(phrase::PHRASES.iter().copied()).collect();
+        let vocabulary: Vec<&str> = vocabulary.into_iter().chain(phrase::SEPARATORS.iter().copied()).collect();
         // The vocabulary is a DFA, walked byte by byte in `scan` (see there).
         let vocabulary = DFA::builder()
             .match_kind(MatchKind::Standard)
@@ -300,16 +301,22 @@ impl Lexicon {
         Ok(Lexicon { vocabulary, vocabulary_start, concept_of, trigger_of, rules: c.rule, sections, section_of })
     }
 
-    /// Every concept, ConText trigger and sentence phrase in lower-cased text, in one pass.
+    /// Every concept, ConText trigger, sentence phrase and chunk separator in lower-cased text, in
+    /// one pass.
     pub fn scan(&self, text: &[u8]) -> Matches<'_> {
         let concepts_end = self.concept_of.len();
         let triggers_end = concepts_end + self.trigger_of.len();
+        let separators_start = triggers_end + phrase::PHRASES.len();
         let found = self.walk(text);
         let room = found.len() / 2;
-        let (mut concepts, mut triggers, mut phrases) =
-            (Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room));
+        let (mut concepts, mut triggers, mut phrases, mut separators) =
+            (Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room));
         for (end, pattern) in found {
             let (start, pattern) = (end - self.vocabulary.pattern_len(pattern), pattern.as_usize());
+            if pattern >= separators_start {
+                separators.push((start, end));
+                continue;
+            }
             if pattern >= triggers_end {
                 phrases.push(Hit { start, end, pattern: pattern - triggers_end });
                 continue;
@@ -329,6 +336,10 @@ impl Lexicon {
             concepts: longest_first(concepts).map(|h| (h, self.concept_of[h.pattern])).collect(),
             triggers: longest_first(triggers).map(|h| (h, &self.rules[self.trigger_of[h.pattern]])).collect(),
             phrases,
+            separators: {
+                separators.sort_by_key(|&(start, _)| start);
+                separators
+            },
         }
     }
 
@@ -400,6 +411,9 @@ pub struct Matches<'l> {
     pub triggers: Vec<(Hit, &'l ContextRule)>,
     /// Sentence phrases as plain substrings, overlapping; `pattern` indexes `phrase::PHRASES`.
     pub(crate) phrases: Vec<Hit>,
+    /// Chunk separators ([`phrase::SEPARATORS`]) as plain substrings, as (start, end) in order of
+    /// their starts.
+    pub(crate) separators: Vec<(usize, usize)>,
 }
 
 /// The leftmost-longest non-overlapping subset of matches.

@@ -8,6 +8,11 @@
 use crate::document::Sentence;
 use crate::lexicon::Hit;
 
+/// What cuts a sentence into chunks when levels are bound to concepts ("screws at L4, L5 and
+/// S1"; see `findings::bind`), found by the same pass as the phrases.
+pub(crate) const SEPARATORS: &[&str] =
+    &[", ", "; ", " and ", " as well as ", " along with ", " with ", " plus ", " followed by ", " then "];
+
 /// Every phrase a sentence can be asked about, lower case.
 pub(crate) const PHRASES: &[&str] = &[
     // Work not done at a level.

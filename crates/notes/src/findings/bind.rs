@@ -7,7 +7,6 @@
 //! levels, and in the narrative a sentence with no level takes the levels of the last sentence
 //! that named one ("At L4-5 … The disc was removed … A cage was placed").
 
-use crate::bytes::Positions;
 use crate::concept::Concept;
 use crate::document::Document;
 use crate::level::LevelRef;
@@ -126,68 +125,6 @@ fn owns_levels(c: Concept) -> bool {
         || matches!(c, Concept::PriorSurgery | Concept::HardwarePart | Concept::ThecalSac | Concept::OrientedAnatomy)
 }
 
-/// The length of the chunk separator at the start of `rest`, if there is one: `, ` `; ` ` and `
-/// ` with ` ` plus ` ` as well as ` ` followed by ` ` along with ` ` then `. (Each literal is
-/// compared on its own, which compiles to a few loads rather than a call per candidate.)
-fn separator_at(rest: &[u8]) -> Option<usize> {
-    let one_of = |seps: &[&[u8]]| seps.iter().find(|s| rest.starts_with(s)).map(|s| s.len());
-    match rest {
-        [b',' | b';', b' ', ..] => Some(2),
-        [b' ', b'a', ..] => {
-            if rest.starts_with(b" and ") {
-                Some(5)
-            } else {
-                one_of(&[b" as well as ", b" along with "])
-            }
-        }
-        [b' ', b'w', ..] => rest.starts_with(b" with ").then_some(6),
-        [b' ', b'p', ..] => rest.starts_with(b" plus ").then_some(6),
-        [b' ', b'f', ..] => rest.starts_with(b" followed by ").then_some(13),
-        [b' ', b't', ..] => rest.starts_with(b" then ").then_some(6),
-        _ => None,
-    }
-}
-
-/// The chunk separators that can start at each byte of `text` (see [`separator_at`]), by the
-/// byte and the one after it: `,` or `;` before a space, or a space before the first letter of a
-/// word separator. A block's last byte is let through on its own byte.
-fn may_separate(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    Positions::new(text, |block| {
-        let mut m = 0u64;
-        for (j, pair) in block.windows(2).enumerate() {
-            m |= u64::from(SEPARATOR_FIRST[pair[0] as usize] & SEPARATOR_SECOND[pair[1] as usize] != 0) << j;
-        }
-        if let Some(&last) = block.last() {
-            m |= u64::from(SEPARATOR_FIRST[last as usize] != 0) << (block.len() - 1);
-        }
-        m
-    })
-}
-
-/// What a separator can begin with: bit 0 for `,` and `;` (a space follows), bit 1 for a space
-/// (a word follows).
-static SEPARATOR_FIRST: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b',' as usize] = 1;
-    t[b';' as usize] = 1;
-    t[b' ' as usize] = 2;
-    t
-};
-
-/// What the second byte of a separator can be, with the bit of the first bytes it follows:
-/// a space after `,` `;`, and the first letters of `and` `as well as` `along with` `with` `plus`
-/// `followed by` `then` after a space.
-static SEPARATOR_SECOND: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b' ' as usize] = 1;
-    t[b'a' as usize] = 2;
-    t[b'w' as usize] = 2;
-    t[b'p' as usize] = 2;
-    t[b'f' as usize] = 2;
-    t[b't' as usize] = 2;
-    t
-};
-
 /// Sections whose sentences carry their levels forward to the next sentence.
 fn keeps_focus(kind: SectionKind) -> bool {
     matches!(kind, SectionKind::Narrative | SectionKind::Preamble | SectionKind::Findings | SectionKind::Other)
@@ -231,16 +168,16 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
         let sentence_has_levels = levels.iter().any(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_)));
         // A sentence without concepts binds nothing; it can only set the focus by a label.
         if !concepts.is_empty() {
+            // A chunk starts after each separator inside the sentence, read left to right: one
+            // that starts inside the previous one (" with" in " along with ") does not cut.
             cuts.clear();
             cuts.push(sentence.start);
-            let mut next = 0;
-            for k in may_separate(text) {
-                if k < next {
-                    continue;
-                }
-                if let Some(len) = separator_at(&text[k..]) {
-                    cuts.push(sentence.start + k + len);
-                    next = k + len;
+            let mut next = sentence.start;
+            let first = doc.separators.partition_point(|&(start, _)| start < sentence.start);
+            for &(start, end) in doc.separators[first..].iter().take_while(|&&(start, _)| start < sentence.end) {
+                if start >= next && end <= sentence.end {
+                    cuts.push(end);
+                    next = end;
                 }
             }
             let chunk_of = |pos: usize| cuts.partition_point(|c| *c <= pos).saturating_sub(1);
@@ -325,16 +262,18 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
 
 #[cfg(test)]
 mod tests {
-    use super::separator_at;
+    use crate::Lexicon;
 
     #[test]
     fn separators_are_found_with_their_length() {
+        let separators = |text: &str| Lexicon::embedded().scan(text.as_bytes()).separators;
         for sep in [", ", "; ", " and ", " with ", " plus ", " as well as ", " followed by ", " along with ", " then "]
         {
-            assert_eq!(separator_at(format!("{sep}l5").as_bytes()), Some(sep.len()), "`{sep}`");
+            let found = separators(&format!("x{sep}l5"));
+            assert!(found.contains(&(1, 1 + sep.len())), "`{sep}`: {found:?}");
         }
         for not in [",l5", " andrew", " within", " a ", " thence", " following", ""] {
-            assert_eq!(separator_at(not.as_bytes()), None, "`{not}`");
+            assert_eq!(separators(not), [], "`{not}`");
         }
     }
 }
