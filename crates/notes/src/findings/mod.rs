@@ -103,8 +103,8 @@ impl M<'_> {
 struct Reader<'d, 'a> {
     doc: &'d Document<'a>,
     mentions: Vec<M<'d>>,
-    /// Mentions per sentence (indexes into `mentions`).
-    by_sentence: Vec<Vec<usize>>,
+    /// Mentions per sentence, as a run of `mentions` (they are in note order).
+    by_sentence: Vec<std::ops::Range<usize>>,
     /// Mentions per concept, in note order.
     by_concept: Vec<Vec<usize>>,
 }
@@ -113,18 +113,24 @@ impl<'d, 'a> Reader<'d, 'a> {
     fn new(doc: &'d Document<'a>) -> Reader<'d, 'a> {
         let bound: Vec<Bound> = bind(doc);
         let mut mentions = Vec::with_capacity(bound.len());
-        let mut by_sentence: Vec<Vec<usize>> = vec![Vec::new(); doc.sentences.len()];
+        let mut by_sentence: Vec<std::ops::Range<usize>> = vec![0..0; doc.sentences.len()];
         let mut by_concept: Vec<Vec<usize>> = vec![Vec::new(); Concept::COUNT];
+        // A level is bound to several mentions as often as not: map its span once.
+        let level_spans: Vec<Span> = doc.levels.iter().map(|l| doc.level_span(l)).collect();
         for b in bound {
             let hit = &doc.concepts[b.concept];
-            if let Some(v) = by_sentence.get_mut(hit.sentence) {
-                v.push(mentions.len());
+            if let Some(run) = by_sentence.get_mut(hit.sentence) {
+                if run.start == run.end {
+                    run.start = mentions.len();
+                }
+                debug_assert!(run.start == mentions.len() || run.end == mentions.len(), "mentions out of note order");
+                run.end = mentions.len() + 1;
             }
             by_concept[hit.concept as usize].push(mentions.len());
             mentions.push(M {
                 hit,
                 levels: b.levels.iter().map(|&l| doc.levels[l].level).collect(),
-                level_spans: b.levels.iter().map(|&l| doc.level_span(&doc.levels[l])).collect(),
+                level_spans: b.levels.iter().map(|&l| level_spans[l]).collect(),
                 span: doc.concept_span(hit),
                 section: doc.section_of(hit.sentence),
                 from_focus: b.from_focus,
@@ -147,8 +153,8 @@ impl<'d, 'a> Reader<'d, 'a> {
 
     /// Whether a sentence mentions a concept (affirmed or not, unless `affirmed`).
     fn sentence_has(&self, sentence: usize, c: Concept, affirmed: bool) -> bool {
-        self.by_sentence.get(sentence).is_some_and(|v| {
-            v.iter().any(|&i| self.mentions[i].hit.concept == c && (!affirmed || self.mentions[i].affirmed()))
+        self.by_sentence.get(sentence).is_some_and(|run| {
+            self.mentions[run.clone()].iter().any(|m| m.hit.concept == c && (!affirmed || m.affirmed()))
         })
     }
 
