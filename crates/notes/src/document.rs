@@ -135,7 +135,8 @@ impl<'a> Document<'a> {
     pub fn parse(text: &'a str, lexicon: &Lexicon) -> Document<'a> {
         let norm = Normalized::new(text);
         let sections = split_sections(&norm, lexicon);
-        let mut sentences = Vec::new();
+        // Sized for the corpus's one sentence per 60 bytes or so, so it rarely grows.
+        let mut sentences = Vec::with_capacity(text.len() / 32);
         for (i, s) in sections.iter().enumerate() {
             split_sentences(&norm, s.start, s.end, i, &mut sentences);
         }
@@ -507,19 +508,22 @@ fn apply_context(
     let words_between = |a: usize, b: usize| {
         if b > a { text[a..b].iter().filter(|c| **c == b' ').count().saturating_sub(1) } else { 0 }
     };
-    // Group trigger indexes by sentence.
-    let mut by_sentence: Vec<Vec<usize>> = vec![Vec::new(); sentences.len()];
+    // The triggers of each sentence, as a run of `triggers` (they are in note order).
+    let mut by_sentence: Vec<std::ops::Range<usize>> = vec![0..0; sentences.len()];
     for (i, (h, _)) in triggers.iter().enumerate() {
         let s = sentence_of(h.start);
         if sentences[s].start <= h.start {
-            by_sentence[s].push(i);
+            let run = &mut by_sentence[s];
+            if run.start == run.end {
+                run.start = i;
+            }
+            run.end = i + 1;
         }
     }
     for c in concepts.iter_mut() {
-        let list = &by_sentence[c.sentence];
+        let list = &triggers[by_sentence[c.sentence].clone()];
         let mut ctx = Context::default();
-        for &ti in list {
-            let (h, rule) = triggers[ti];
+        for &(h, rule) in list {
             if matches!(rule.direction, Direction::Terminate | Direction::Pseudo) {
                 continue;
             }
@@ -528,8 +532,7 @@ fn apply_context(
                 continue;
             }
             let terminated = |a: usize, b: usize| {
-                list.iter().any(|&tj| {
-                    let (t2, r2) = triggers[tj];
+                list.iter().any(|&(t2, r2)| {
                     r2.direction == Direction::Terminate
                         && (r2.only_for.is_empty() || r2.only_for.contains(&rule.category))
                         && t2.start >= a

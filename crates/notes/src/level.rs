@@ -385,7 +385,7 @@ pub(crate) struct LevelScan {
 
 /// [`scan`], noting bare interspaces and names of vertebrae that do not exist.
 pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(s.len() / 64);
     let mut bare = false;
     let mut nonexistent = Vec::new();
     let mut i = 0;
