@@ -360,12 +360,12 @@ fn split_sections(norm: &Normalized<'_>, lexicon: &Lexicon) -> Vec<Section> {
 /// Whether a section body tells the operation rather than listing it: several sentences, the
 /// first of them in the past tense of the narrative ("was", "were").
 fn reads_as_narrative(body: &[u8]) -> bool {
-    let sentences = body.windows(2).filter(|w| w[0] == b'.' && w[1].is_ascii_whitespace()).count();
     let first_end = body.iter().position(|&b| b == b'.').unwrap_or(body.len());
     let first = &body[..first_end];
     let past =
         [&b" was "[..], b" were ", b" brought ", b" taken "].iter().any(|w| first.windows(w.len()).any(|x| x == *w));
-    sentences >= 4 && past
+    // Four sentence ends are enough: the count stops there.
+    past && body.windows(2).filter(|w| w[0] == b'.' && w[1].is_ascii_whitespace()).take(4).count() == 4
 }
 
 /// Sections that hold a short field rather than a narrative.
@@ -389,7 +389,8 @@ fn field_kind(k: SectionKind) -> bool {
 
 /// The first blank line (two or more line breaks) inside `start..end` with text after it.
 fn paragraph_break(norm: &Normalized<'_>, start: usize, end: usize) -> Option<usize> {
-    norm.breaks.iter().find(|(p, n)| *p > start && *p + 1 < end && *n >= 2).map(|(p, _)| *p)
+    let after = norm.breaks.partition_point(|(p, _)| *p <= start);
+    norm.breaks[after..].iter().take_while(|(p, _)| *p + 1 < end).find(|(_, n)| *n >= 2).map(|(p, _)| *p)
 }
 
 /// Whether the paragraph after a break reads as prose: a long first line, not a list item.
@@ -398,7 +399,8 @@ fn is_prose(norm: &Normalized<'_>, at: usize, end: usize) -> bool {
     if is_list_marker(&norm.text, first) || norm.text.get(first).is_some_and(u8::is_ascii_digit) {
         return false;
     }
-    let line_end = norm.breaks.iter().find(|(p, _)| *p > first).map_or(end, |(p, _)| *p).min(end);
+    let next = norm.breaks.partition_point(|(p, _)| *p <= first);
+    let line_end = norm.breaks.get(next).map_or(end, |(p, _)| *p).min(end);
     line_end.saturating_sub(first) >= 80
 }
 
