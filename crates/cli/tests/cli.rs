@@ -345,6 +345,24 @@ echo "peer fake notes=3 seconds=1.5 notes_per_s=2.0 concepts=0""#,
     assert!(text.contains("peer 2.0 notes/s") && text.contains("× the peer"), "{text}");
 }
 
+/// `interspace … | head -1`: the reader closes the pipe before the command is done writing.
+#[test]
+fn output_into_a_closed_pipe_is_not_an_error() {
+    let notes = corpus_notes().to_string_lossy().into_owned();
+    for args in [vec!["bench", "--count", "88", "--notes", &notes], vec!["analyze", &notes]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("interspace"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && !stderr.contains("panicked"), "{args:?}: {:?} {stderr}", out.status);
+    }
+}
+
 #[test]
 fn bench_says_why_a_peer_gave_no_figure() {
     let dir = tempfile::tempdir().unwrap();

@@ -13,7 +13,7 @@ use interspace_refdata::{ApmStatus, RefData};
 use serde::Serialize;
 
 use crate::args::BenchArgs;
-use crate::output::json;
+use crate::output::{json, text};
 use crate::{Outcome, UserError};
 
 #[derive(Serialize)]
@@ -146,8 +146,8 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
     if args.json {
         json(&f)?;
     } else {
-        println!(
-            "startup {:.0} ms · {} notes ({:.1} MB) · single thread {:.0} notes/s, {:.1} MB/s · {} threads {:.0} notes/s, {:.1} MB/s · scrub+price {} claims {:.0} claims/s · peak RSS {:.0} MB",
+        text(&format!(
+            "startup {:.0} ms · {} notes ({:.1} MB) · single thread {:.0} notes/s, {:.1} MB/s · {} threads {:.0} notes/s, {:.1} MB/s · scrub+price {} claims {:.0} claims/s · peak RSS {:.0} MB\n",
             f.startup_ms,
             f.notes,
             f.bytes as f64 / 1e6,
@@ -159,9 +159,9 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
             f.claims,
             f.scrub_claims_per_s,
             f.peak_rss_mb
-        );
+        ))?;
         if let (Some(p), Some(r)) = (f.peer_notes_per_s, f.peer_ratio) {
-            println!("peer {p:.1} notes/s · Interspace on one thread is {r:.0}× the peer");
+            text(&format!("peer {p:.1} notes/s · Interspace on one thread is {r:.0}× the peer\n"))?;
         }
     }
     Ok(Outcome::Ok)

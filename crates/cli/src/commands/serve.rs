@@ -8,6 +8,7 @@ use interspace_server::{AppState, Config};
 use interspace_store::{NewUser, Role, Store};
 
 use crate::args::{ServeArgs, UserCommand};
+use crate::output::text;
 use crate::{Outcome, UserError};
 
 /// The server's runtime. Analysis, scrubbing and the assistant are CPU work on the blocking pool;
@@ -91,7 +92,7 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<Outcome> {
                 let store = open(&db.db).await?;
                 let (user, created) =
                     store.ensure_admin(username, &password()?).await.map_err(|e| UserError::new(e.to_string()))?;
-                println!("{} admin {}", if created { "created" } else { "reset" }, user.username);
+                text(&format!("{} admin {}\n", if created { "created" } else { "reset" }, user.username))?;
             }
             UserCommand::Add { username, role, display_name, db } => {
                 let store = open(&db.db).await?;
@@ -105,7 +106,7 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<Outcome> {
                     password: password()?,
                 };
                 let user = store.create_user(&new, admin).await.map_err(|e| UserError::new(e.to_string()))?;
-                println!("added {} ({})", user.username, user.role);
+                text(&format!("added {} ({})\n", user.username, user.role))?;
             }
             UserCommand::Key { username, label, db } => {
                 let store = open(&db.db).await?;
@@ -116,7 +117,7 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<Outcome> {
                     )?;
                 let (_, secret) =
                     store.create_api_key(user.id, label, admin).await.map_err(|e| UserError::new(e.to_string()))?;
-                println!("{secret}");
+                text(&format!("{secret}\n"))?;
                 eprintln!(
                     "This key is shown once; Interspace stores only its hash. Send it as `Authorization: Bearer <key>`."
                 );
@@ -124,13 +125,13 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<Outcome> {
             UserCommand::List { db } => {
                 let store = open(&db.db).await?;
                 for u in store.list_users().await.map_err(|e| UserError::new(e.to_string()))? {
-                    println!(
-                        "{:<20} {:<9} {}{}",
+                    text(&format!(
+                        "{:<20} {:<9} {}{}\n",
                         u.username,
                         u.role.as_str(),
                         u.display_name,
                         if u.disabled { " (disabled)" } else { "" }
-                    );
+                    ))?;
                 }
             }
         }
