@@ -4,10 +4,13 @@
 #   2. latency at a fixed rate, open loop (interspace-loadgen): the same two routes;
 #   3. overload well past saturation: the load-shed layer must answer 503, the server must live;
 #   4. recovery: /healthz answers 200 and a short fixed-rate run is clean again;
+#   5. with SOAK=seconds, a soak: POST /api/v1/analyze at the fixed rate for that long, in
+#      one-minute runs, each checked against the target and followed by the server's memory;
 # with the server's memory (VmRSS, VmHWM from /proc) after each phase. Prints a Markdown summary.
 #
 #   tools/load-test.sh
 #   DURATION=10 RATE=500 PORT=18081 tools/load-test.sh
+#   SOAK=600 tools/load-test.sh          # and then ten minutes at 1,000 req/s
 #
 # Needs wrk (Debian package `wrk`), jq and curl. The analyze bodies are the corpus notes as
 # {"text": …} JSON; note text is never printed. Build output goes to stderr.
@@ -26,6 +29,7 @@ OVERLOAD_DURATION=${OVERLOAD_DURATION:-20}
 RECOVERY_DURATION=${RECOVERY_DURATION:-10}
 CODE=${CODE:-22633}
 NOTES=${NOTES:-corpus/notes}
+SOAK=${SOAK:-0}                          # seconds of the soak phase (0: none)
 
 for tool in wrk jq curl; do
   command -v "$tool" >/dev/null || { echo "error: $tool is needed" >&2; exit 2; }
@@ -206,6 +210,19 @@ verdict
 memory "after recovery"
 sleep 15
 memory "idle 15 s later"
+
+if ((SOAK > 0)); then
+  echo
+  echo "# 5. soak: POST /api/v1/analyze at $RATE req/s for $SOAK s, in one-minute runs"
+  minutes=$(((SOAK + 59) / 60))
+  for m in $(seq "$minutes"); do
+    loadgen_run "soak minute $m: POST /api/v1/analyze" "$RATE" 60 "$CONNECTIONS" "$ANALYZE" "${BODY_ARGS[@]}"
+    verdict
+    memory "soak minute $m"
+  done
+  sleep 15
+  memory "idle 15 s after the soak"
+fi
 
 kill -TERM "$PID"
 rc=0
