@@ -332,15 +332,13 @@ impl Lexicon {
                 triggers.push(Hit { start, end, pattern: pattern - concepts_end });
             }
         }
-        Matches {
-            concepts: longest_first(concepts).map(|h| (h, self.concept_of[h.pattern])).collect(),
-            triggers: longest_first(triggers).map(|h| (h, &self.rules[self.trigger_of[h.pattern]])).collect(),
-            phrases,
-            separators: {
-                separators.sort_by_key(|&(start, _)| start);
-                separators
-            },
-        }
+        separators.sort_by_key(|&(start, _)| start);
+        // Into vectors of their own element size: a collect in place would reallocate.
+        let mut kept_concepts = Vec::with_capacity(concepts.len());
+        kept_concepts.extend(longest_first(concepts).map(|h| (h, self.concept_of[h.pattern])));
+        let mut kept_triggers = Vec::with_capacity(triggers.len());
+        kept_triggers.extend(longest_first(triggers).map(|h| (h, &self.rules[self.trigger_of[h.pattern]])));
+        Matches { concepts: kept_concepts, triggers: kept_triggers, phrases, separators }
     }
 
     /// Every vocabulary match in `text`, overlapping, as (end, pattern) in order of their ends.
