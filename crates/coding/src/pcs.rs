@@ -24,7 +24,7 @@ pub struct PcsCode {
     pub title: String,
     /// Why: the joints or structures, and each axis chosen.
     pub rationale: String,
-    /// MS-DRG families whose logic lists include the code (grouper v43.1).
+    /// `family (logic list)` of each MS-DRG logic list that holds the code, in the year's grouper.
     pub drg_families: Vec<String>,
     /// The code rests on a guideline the compendium marks unverified.
     pub verify: bool,
@@ -108,15 +108,7 @@ fn graft_device(f: &Findings) -> char {
 
 fn lookup(data: &Dataset, code: &str, rationale: String, verify: bool, evidence: Vec<Span>) -> Option<PcsCode> {
     let c = data.icd10pcs.get(code)?;
-    let mut drg_families: Vec<String> = data
-        .msdrg
-        .logic(code)
-        .iter()
-        .filter(|l| &*l.grouper_version == "v43.1")
-        .map(|l| format!("{} ({})", l.family, l.list))
-        .collect();
-    drg_families.sort();
-    drg_families.dedup();
+    let drg_families = data.msdrg.families(code).iter().map(|f| f.to_string()).collect();
     Some(PcsCode { code: code.to_string(), title: c.title.to_string(), rationale, drg_families, verify, evidence })
 }
 

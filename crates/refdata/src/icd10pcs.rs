@@ -15,7 +15,7 @@ pub struct PcsCode {
     pub approach: Box<str>,
     pub device: Box<str>,
     pub qualifier: Box<str>,
-    /// Appears in the MS-DRG v43.1 grouper logic (an O.R. procedure that can change the DRG).
+    /// Appears in the MS-DRG grouper logic of the file (v43.1 in the shipped data) (an O.R. procedure that can change the DRG).
     pub in_msdrg: bool,
 }
 

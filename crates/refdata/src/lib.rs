@@ -51,6 +51,6 @@ pub use icd10pcs::{Icd10Pcs, PcsAxis, PcsAxisValue, PcsCode};
 pub use indicator::{
     AssistantSurgery, BilateralSurgery, CoSurgery, GlobalPeriod, MultipleProcedure, PcTc, StatusCode, TeamSurgery,
 };
-pub use msdrg::{DrgLogic, MsDrg, MsDrgTable};
+pub use msdrg::{MsDrg, MsDrgTable};
 pub use ncci::{AddOnEdit, AocTable, AocType, Mue, MueAdjudication, MueTable, PtpEdit, PtpModifierIndicator, PtpTable};
 pub use pfs::{PfsTable, RvuRow};

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::error::DataErrors;
+use crate::error::{DataError, DataErrors};
 use crate::table::read_csv;
 
 /// One MS-DRG from IPPS Table 5.
@@ -24,21 +24,17 @@ pub struct MsDrg {
     pub special_pay: bool,
 }
 
-/// A PCS code's membership in a DRG family's logic list.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DrgLogic {
-    pub grouper_version: Box<str>,
-    /// e.g. `456/457/458`.
-    pub family: Box<str>,
-    /// e.g. `SINGLE LEVEL FUSION ORPCS`.
-    pub list: Box<str>,
-}
-
+/// The MS-DRG tables of one fiscal year: IPPS Table 5 and the spine logic lists of that year's
+/// grouper.
 #[derive(Debug, Default)]
 pub struct MsDrgTable {
     pub fiscal_year: String,
+    /// The grouper version the logic lists are read for (`v43.1`): the newest version in the
+    /// logic file, which must be the fiscal year's (MS-DRG version = fiscal year − 1983).
+    pub grouper: Box<str>,
     drgs: HashMap<u16, MsDrg>,
-    logic: HashMap<Box<str>, Vec<DrgLogic>>,
+    /// PCS code → `family (logic list)` entries of the current grouper, sorted, without repeats.
+    families: HashMap<Box<str>, Box<[Box<str>]>>,
 }
 
 pub(crate) const DRG_COLUMNS: &[&str] = &[
@@ -87,24 +83,66 @@ impl MsDrgTable {
             }
             Ok(())
         })?;
+        // Rows of every grouper version; older versions are kept in the file for deleted DRGs.
+        let mut rows: Vec<LogicRow> = Vec::new();
         read_csv(logic_file, logic, DRG_LOGIC_COLUMNS, |row| {
+            let version = row.required("grouper_version")?;
+            let number = grouper_number(version).ok_or_else(|| {
+                row.error("grouper_version", format!("`{version}`: write v<major>.<minor>, e.g. v43.1"))
+            })?;
             let family = row.required("drg_family")?;
+            let mut drgs = Vec::new();
             for part in family.split('/') {
-                let n: u16 = part
-                    .parse()
-                    .map_err(|_| row.error("drg_family", format!("`{family}` is not a list of DRG numbers")))?;
-                let current = row.text("grouper_version") == "v43.1";
-                if current && !t.drgs.contains_key(&n) {
-                    return Err(row.error("drg_family", format!("MS-DRG {n:03} is not in {file}")));
-                }
+                drgs.push(
+                    part.parse::<u16>()
+                        .map_err(|_| row.error("drg_family", format!("`{family}` is not a list of DRG numbers")))?,
+                );
             }
-            t.logic.entry(row.required("icd10pcs")?.into()).or_default().push(DrgLogic {
-                grouper_version: row.required("grouper_version")?.into(),
-                family: family.into(),
-                list: row.required("logic_list")?.into(),
+            rows.push(LogicRow {
+                line: row.line(),
+                version: number,
+                pcs: row.required("icd10pcs")?.into(),
+                drgs,
+                entry: format!("{family} ({})", row.required("logic_list")?),
             });
             Ok(())
         })?;
+        let Some(current) = rows.iter().map(|r| r.version).max() else {
+            return Err(DataError::file(logic_file, "has no logic rows").into());
+        };
+        t.grouper = format!("v{}.{}", current.0, current.1).into();
+        let expected =
+            t.fiscal_year.strip_prefix("FY").and_then(|y| y.parse::<u16>().ok()).and_then(|y| y.checked_sub(1983));
+        if expected != Some(current.0) {
+            return Err(DataError::file(
+                logic_file,
+                format!(
+                    "its newest grouper is {} but {file} is for {}; MS-DRG version n is fiscal year 1983 + n, so \
+                     import the logic lists and the weights of the same fiscal year",
+                    t.grouper, t.fiscal_year
+                ),
+            )
+            .into());
+        }
+        let mut errors = Vec::new();
+        let mut families: HashMap<Box<str>, Vec<Box<str>>> = HashMap::new();
+        for r in rows.into_iter().filter(|r| r.version == current) {
+            if let Some(n) = r.drgs.iter().find(|n| !t.drgs.contains_key(n)) {
+                errors.push(DataError::line(logic_file, r.line, format!("MS-DRG {n:03} is not in {file}")));
+            }
+            families.entry(r.pcs).or_default().push(r.entry.into());
+        }
+        if !errors.is_empty() {
+            return Err(DataErrors(errors));
+        }
+        t.families = families
+            .into_iter()
+            .map(|(pcs, mut entries)| {
+                entries.sort();
+                entries.dedup();
+                (pcs, entries.into_boxed_slice())
+            })
+            .collect();
         Ok(t)
     }
 
@@ -112,8 +150,78 @@ impl MsDrgTable {
         self.drgs.get(&drg)
     }
 
-    /// The DRG logic lists a PCS code belongs to, all grouper versions.
-    pub fn logic(&self, pcs: &str) -> &[DrgLogic] {
-        self.logic.get(pcs).map_or(&[], Vec::as_slice)
+    /// The `family (logic list)` entries a PCS code has in the current grouper, e.g.
+    /// `456/457/458 (SPINAL FUSION EXCEPT CERVICAL ORPCS)`; empty when it groups to none.
+    pub fn families(&self, pcs: &str) -> &[Box<str>] {
+        self.families.get(pcs).map_or(&[], |f| &f[..])
+    }
+}
+
+/// One row of the logic file, kept until the current grouper is known.
+struct LogicRow {
+    line: u64,
+    version: (u16, u16),
+    pcs: Box<str>,
+    drgs: Vec<u16>,
+    entry: String,
+}
+
+/// `v43.1` → (43, 1).
+fn grouper_number(version: &str) -> Option<(u16, u16)> {
+    let (major, minor) = version.strip_prefix('v')?.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WEIGHTS: &str = "fiscal_year,ms_drg,post_acute_drg,special_pay_drg,mdc,type,title,weight_before_cap,weight_10pct_cap_applied,geometric_mean_los,arithmetic_mean_los
+FY2026,456,Yes,No,08,SURG,SPINAL FUSION WITH MCC,9.0,9.0,8.0,10.0
+FY2026,457,Yes,No,08,SURG,SPINAL FUSION WITH CC,6.0,6.0,4.0,5.0
+";
+
+    fn load(weights: &str, logic: &str) -> Result<MsDrgTable, DataErrors> {
+        MsDrgTable::from_csv("w.csv", weights.as_bytes(), "l.csv", logic.as_bytes())
+    }
+
+    #[test]
+    fn the_newest_grouper_is_read_and_older_rows_are_not() {
+        let t = load(
+            WEIGHTS,
+            "grouper_version,icd10pcs,drg_family,logic_list
+v41.1,0SG0070,453/454/455,OLD LIST
+v43.1,0SG0070,456/457,B LIST
+v43.1,0SG0070,456/457,A LIST
+v43.1,0SG0070,456/457,A LIST
+",
+        )
+        .unwrap();
+        assert_eq!(&*t.grouper, "v43.1");
+        let f: Vec<&str> = t.families("0SG0070").iter().map(|f| &**f).collect();
+        assert_eq!(f, ["456/457 (A LIST)", "456/457 (B LIST)"]);
+        assert!(t.families("0SG1070").is_empty());
+    }
+
+    #[test]
+    fn a_grouper_of_another_fiscal_year_is_an_error() {
+        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\nv42.1,0SG0070,456/457,A\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("l.csv: its newest grouper is v42.1 but w.csv is for FY2026"), "{e}");
+    }
+
+    #[test]
+    fn bad_rows_are_named_by_line() {
+        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\nv43.1,0SG0070,456/999,A\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("l.csv:2: MS-DRG 999 is not in w.csv"), "{e}");
+        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\n43.1,0SG0070,456,A\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`43.1`: write v<major>.<minor>"), "{e}");
+        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\n").unwrap_err().to_string();
+        assert!(e.contains("l.csv: has no logic rows"), "{e}");
     }
 }
