@@ -144,9 +144,10 @@ impl<'a> Document<'a> {
         let found = matches.concepts;
         // The region comes from a scan without one, which stands unless the text has bare
         // interspaces ("the 4-5 level") to read in the region.
-        let scan = level::scan_all(&norm.text, None);
+        let mut scan = level::scan_all(&norm.text, None);
         let region = dominant_region(&scan.mentions, &found);
-        let mentions = if scan.bare && region.is_some() { level::scan(&norm.text, region) } else { scan.mentions };
+        scan.read_bare_in(&norm.text, region);
+        let mentions = scan.mentions;
         let sentence_of =
             |pos: usize| sentences.partition_point(|s: &Sentence| s.end <= pos).min(sentences.len().saturating_sub(1));
         let levels: Vec<LevelHit> = mentions

@@ -373,9 +373,10 @@ pub fn scan(s: &[u8], region: Option<Region>) -> Vec<LevelMention> {
 /// What one pass of the level grammar finds.
 pub(crate) struct LevelScan {
     pub mentions: Vec<LevelMention>,
-    /// The text has a place where a bare interspace is read in a region; when it has none, the
-    /// mentions are the same for every region.
-    pub bare: bool,
+    /// Where the text first has a place to read a bare interspace in a region, and how many
+    /// mentions come before it; `None` when it has none, so the mentions are the same for every
+    /// region.
+    first_bare: Option<(usize, usize)>,
     /// Spans of names written like a vertebra that the standard numbering does not have (`L9`,
     /// `T13`, `C10`; `L6` too, which only transitional anatomy has). They are not mentions; the
     /// analyzer reports them so that "L9-L12" is a documentation gap rather than a silent "nothing
@@ -383,17 +384,44 @@ pub(crate) struct LevelScan {
     pub nonexistent: Vec<(usize, usize)>,
 }
 
+impl LevelScan {
+    /// Reads the bare interspaces of `s` (the text scanned, without a region) in `region`, so
+    /// that the mentions are those [`scan`] finds with it. The region changes nothing before the
+    /// first bare interspace, so only the rest of `s` is scanned again.
+    pub(crate) fn read_bare_in(&mut self, s: &[u8], region: Option<Region>) {
+        if let (Some((at, before)), Some(_)) = (self.first_bare, region) {
+            self.mentions.truncate(before);
+            scan_from(s, region, at, &mut self.mentions, &mut Vec::new());
+            self.first_bare = None;
+        }
+    }
+}
+
 /// [`scan`], noting bare interspaces and names of vertebrae that do not exist.
 pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
-    let mut out = Vec::with_capacity(s.len() / 64);
-    let mut bare = false;
+    let mut mentions = Vec::with_capacity(s.len() / 64);
     let mut nonexistent = Vec::new();
-    let mut i = 0;
+    let first_bare = scan_from(s, region, 0, &mut mentions, &mut nonexistent);
+    LevelScan { mentions, first_bare, nonexistent }
+}
+
+/// The grammar from the word start `from` on, in the state a scan from the start has there:
+/// appends the mentions and nonexistent names found and returns where a bare interspace is
+/// first read (with the number of mentions before it).
+fn scan_from(
+    s: &[u8],
+    region: Option<Region>,
+    from: usize,
+    out: &mut Vec<LevelMention>,
+    nonexistent: &mut Vec<(usize, usize)>,
+) -> Option<(usize, usize)> {
+    let mut first_bare = None;
+    let mut i = from;
     // Every mention starts at a word start (each branch below needs `boundary_before`) whose
     // first two bytes can begin one, so the scan visits only those, skipping any inside a
     // mention found. A mention never holds a nonexistent name (its ends are real vertebrae), so
     // checking the word starts visited finds them all.
-    for start in word_starts(s) {
+    for start in word_starts(s).skip_while(|&w| w < from) {
         if start < i {
             continue;
         }
@@ -466,7 +494,7 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
             && let Some(j) = dash_at(s, end).filter(|&j| s.get(end) != Some(&b'/') || j == end + 1)
             && bare_context(s, i)
         {
-            bare = true;
+            first_bare.get_or_insert((i, out.len()));
             let letter = match region {
                 Some(Region::Cervical) => b'c',
                 Some(Region::Thoracic) => b't',
@@ -484,7 +512,7 @@ pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
             }
         }
     }
-    LevelScan { mentions: out, bare, nonexistent }
+    first_bare
 }
 
 /// The word starts (a word byte after a non-word byte or the text's start), in order, found 64
@@ -683,6 +711,29 @@ mod tests {
                 prop_assert_eq!(m.len(), 1, "{}", text);
                 prop_assert_eq!(m[0].level, LevelRef::Span(a, b), "{}", text);
             }
+        }
+
+        /// Reading the bare interspaces of a scan without a region gives what a scan in the
+        /// region gives, on text dense in levels, counts and cues.
+        #[test]
+        fn bare_interspaces_read_later_match_a_scan_in_the_region(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "the", "at", "and", "level", "levels", "disc", "space", ",", "4-5", "5-1", "3-4", "4/5",
+                    "l4-5", "c5-6", "t12-1", "l4", "s1", "two-level", "3 level", "to", "through", "between",
+                    "x", "4", "-", "5", "12", "iliac", "mm", "cm", "occiput",
+                ]),
+                0..40,
+            ),
+            seps in proptest::collection::vec(proptest::sample::select(vec![" ", "", ", ", ". ", "-"]), 40),
+            r in 0usize..7,
+        ) {
+            let region = [None, Some(Region::Cervical), Some(Region::Thoracic), Some(Region::Lumbar),
+                Some(Region::Sacral), Some(Region::Occiput), Some(Region::Coccyx)][r];
+            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+            let mut later = scan_all(text.as_bytes(), None);
+            later.read_bare_in(text.as_bytes(), region);
+            prop_assert_eq!(later.mentions, scan(text.as_bytes(), region), "{}", text);
         }
 
         /// Scanning never panics and every span lies inside the text, in order.
