@@ -414,9 +414,21 @@ pub struct Matches<'l> {
     pub(crate) separators: Vec<(usize, usize)>,
 }
 
-/// The leftmost-longest non-overlapping subset of matches.
+/// The leftmost-longest non-overlapping subset of matches, given in order of their ends.
 fn longest_first(mut all: Vec<Hit>) -> impl Iterator<Item = Hit> {
-    all.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    // Into order of start, longest first. In order of ends, a hit is out of that order only
+    // against the hits that lie inside it (no longer than the longest pattern), so an insertion
+    // sort moves each hit a step or two, where a general sort costs a comparison tree.
+    let key = |h: &Hit| (h.start, std::cmp::Reverse(h.end));
+    for i in 1..all.len() {
+        let h = all[i];
+        let mut j = i;
+        while j > 0 && key(&all[j - 1]) > key(&h) {
+            all[j] = all[j - 1];
+            j -= 1;
+        }
+        all[j] = h;
+    }
     let mut last_end = None;
     all.into_iter().filter(move |h| {
         let keep = last_end.is_none_or(|end| h.start >= end);
@@ -469,6 +481,28 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(l.walk(&text), one);
+        }
+
+        /// The insertion sort of hits given in order of their ends gives what a stable sort by
+        /// (start, longest first) gives, so the same hits are kept.
+        #[test]
+        fn longest_first_keeps_what_a_full_sort_keeps(
+            mut spans in proptest::collection::vec((0usize..200, 1usize..30, 0usize..4), 0..150)
+        ) {
+            let mut hits: Vec<Hit> =
+                spans.drain(..).map(|(start, len, pattern)| Hit { start, end: start + len, pattern }).collect();
+            hits.sort_by_key(|h| h.end);
+            let mut sorted = hits.clone();
+            sorted.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+            let mut last_end = None;
+            sorted.retain(|h| {
+                let keep = last_end.is_none_or(|end| h.start >= end);
+                if keep {
+                    last_end = Some(h.end);
+                }
+                keep
+            });
+            proptest::prop_assert_eq!(longest_first(hits).collect::<Vec<_>>(), sorted);
         }
     }
 

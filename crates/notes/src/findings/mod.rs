@@ -64,18 +64,35 @@ impl M<'_> {
     }
 
     fn interspaces(&self) -> Vec<Interspace> {
-        let mut out: Vec<Interspace> = self.levels.iter().flat_map(|l| l.interspaces()).collect();
-        // "L4 and L5" named as two vertebrae around a disc space.
-        let singles: Vec<Vertebra> =
-            self.levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }).collect();
-        if out.is_empty() && singles.len() >= 2 {
-            let (lo, hi) = (singles.iter().min().copied(), singles.iter().max().copied());
-            if let (Some(lo), Some(hi)) = (lo, hi) {
-                out = LevelRef::Span(lo, hi).interspaces();
+        // A bit per interspace, by the index of its upper vertebra (0–29): the set comes out in
+        // order and without repeats, with no vector per level.
+        let below = |a: Vertebra, b: Vertebra| (1u32 << b.index()) - (1u32 << a.index().min(b.index()));
+        let mut bits = 0u32;
+        let mut singles: Option<(Vertebra, Vertebra)> = None;
+        let mut n_singles = 0;
+        for l in &self.levels {
+            match *l {
+                LevelRef::Span(a, b) => bits |= below(a, b),
+                LevelRef::Vertebra(v) => {
+                    n_singles += 1;
+                    singles = Some(singles.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
+                }
+                LevelRef::Pelvis | LevelRef::Count(_) => {}
             }
         }
-        out.sort();
-        out.dedup();
+        // "L4 and L5" named as two vertebrae around a disc space.
+        if bits == 0
+            && n_singles >= 2
+            && let Some((lo, hi)) = singles
+        {
+            bits = below(lo, hi);
+        }
+        let mut out = Vec::with_capacity(bits.count_ones() as usize);
+        while bits != 0 {
+            let i = bits.trailing_zeros() as u8;
+            bits &= bits - 1;
+            out.extend(Vertebra::from_index(i).and_then(Interspace::below));
+        }
         out
     }
 
@@ -2186,6 +2203,43 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
         };
         if dx(m.section) && !m.hit.context.has(Context::NEGATED) && !f.diagnoses.iter().any(|(n, _)| *n == dxname) {
             f.diagnoses.push((dxname, m.span));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn level() -> impl Strategy<Value = LevelRef> {
+        let v = (0u8..=30).prop_map(|i| Vertebra::from_index(i).unwrap());
+        prop_oneof![
+            v.clone().prop_map(LevelRef::Vertebra),
+            (v.clone(), v).prop_filter_map("a span runs down", |(a, b)| (a < b).then_some(LevelRef::Span(a, b))),
+            Just(LevelRef::Pelvis),
+            (1u8..5).prop_map(LevelRef::Count),
+        ]
+    }
+
+    proptest! {
+        /// A mention's interspaces: those of its spans, or between its lowest and highest of two
+        /// or more single vertebrae, in order and without repeats.
+        #[test]
+        fn mention_interspaces_are_those_its_levels_cover(levels in proptest::collection::vec(level(), 0..6)) {
+            let hit = ConceptHit { start: 0, end: 1, concept: Concept::ALL[0], sentence: 0, context: Context::default() };
+            let span = Span { start: 0, end: 1 };
+            let m = M { hit: &hit, levels: levels.clone(), level_spans: Vec::new(), span, section: SectionKind::Procedures, from_focus: false };
+            let mut expected: Vec<Interspace> = levels.iter().flat_map(|l| l.interspaces()).collect();
+            let singles: Vec<Vertebra> =
+                levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }).collect();
+            if expected.is_empty() && singles.len() >= 2 {
+                let (lo, hi) = (*singles.iter().min().unwrap(), *singles.iter().max().unwrap());
+                expected = LevelRef::Span(lo, hi).interspaces();
+            }
+            expected.sort();
+            expected.dedup();
+            prop_assert_eq!(m.interspaces(), expected);
         }
     }
 }
