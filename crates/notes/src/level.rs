@@ -127,20 +127,19 @@ pub enum LevelRef {
 
 impl LevelRef {
     /// The vertebrae a mention covers, top to bottom.
-    pub fn vertebrae(self) -> Vec<Vertebra> {
-        match self {
-            LevelRef::Vertebra(v) => vec![v],
-            LevelRef::Span(a, b) => (a.0..=b.0).map(Vertebra).collect(),
-            LevelRef::Pelvis | LevelRef::Count(_) => Vec::new(),
-        }
+    pub fn vertebrae(self) -> impl Iterator<Item = Vertebra> {
+        let (top, bottom) = match self {
+            LevelRef::Vertebra(v) => (v.0, v.0),
+            LevelRef::Span(a, b) => (a.0, b.0),
+            LevelRef::Pelvis | LevelRef::Count(_) => (1, 0),
+        };
+        (top..=bottom).map(Vertebra)
     }
 
     /// The interspaces a mention covers, top to bottom.
-    pub fn interspaces(self) -> Vec<Interspace> {
-        match self {
-            LevelRef::Span(a, b) => (a.0..b.0).map(|i| Interspace(Vertebra(i))).collect(),
-            _ => Vec::new(),
-        }
+    pub fn interspaces(self) -> impl Iterator<Item = Interspace> {
+        let (top, bottom) = if let LevelRef::Span(a, b) = self { (a.0, b.0) } else { (0, 0) };
+        (top..bottom).map(|i| Interspace(Vertebra(i)))
     }
 }
 
@@ -686,11 +685,8 @@ mod tests {
     fn interspaces_and_vertebrae() {
         let m = scan(b"l3-l5", None);
         let LevelRef::Span(a, b) = m[0].level else { panic!() };
-        assert_eq!(
-            LevelRef::Span(a, b).interspaces().iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["L3-L4", "L4-L5"]
-        );
-        assert_eq!(LevelRef::Span(a, b).vertebrae().len(), 3);
+        assert_eq!(LevelRef::Span(a, b).interspaces().map(|i| i.to_string()).collect::<Vec<_>>(), ["L3-L4", "L4-L5"]);
+        assert_eq!(LevelRef::Span(a, b).vertebrae().count(), 3);
         assert_eq!(Interspace::below(Vertebra::new(b'c', 7).unwrap()).unwrap().region(), Region::Cervical);
     }
 

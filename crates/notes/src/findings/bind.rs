@@ -13,13 +13,21 @@ use crate::level::LevelRef;
 use crate::lexicon::SectionKind;
 use crate::phrase::phrases;
 
+/// The concept mentions with the levels each is about.
+pub(crate) struct Binding {
+    pub bound: Vec<Bound>,
+    /// Indexes into `Document::levels`: the levels of each mention, a run each, so a note's
+    /// mentions take one vector rather than one each.
+    pub levels: Vec<usize>,
+}
+
 /// A concept mention with the levels it is about.
 #[derive(Clone, Debug)]
 pub(crate) struct Bound {
     /// Index into `Document::concepts`.
     pub concept: usize,
-    /// Indexes into `Document::levels`.
-    pub levels: Vec<usize>,
+    /// Its run of [`Binding::levels`].
+    pub levels: std::ops::Range<usize>,
     /// The levels came from an earlier sentence.
     pub from_focus: bool,
 }
@@ -130,8 +138,9 @@ fn keeps_focus(kind: SectionKind) -> bool {
     matches!(kind, SectionKind::Narrative | SectionKind::Preamble | SectionKind::Findings | SectionKind::Other)
 }
 
-pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
+pub(crate) fn bind(doc: &Document<'_>) -> Binding {
     let mut out = Vec::with_capacity(doc.concepts.len());
+    let mut bound_levels = Vec::with_capacity(doc.levels.len() * 4);
     // Two registers: the levels of the last sentence about work at a disc space, and of the last
     // sentence about any work. Disc-space concepts read the first, others the second.
     let mut focus: Vec<usize> = Vec::new();
@@ -222,7 +231,9 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
                 } else {
                     &[]
                 };
-                out.push(Bound { concept: c, levels: ls.to_vec(), from_focus });
+                let start = bound_levels.len();
+                bound_levels.extend_from_slice(ls);
+                out.push(Bound { concept: c, levels: start..bound_levels.len(), from_focus });
             }
         }
         // Only a sentence about work done sets the focus: "the L3-4 facet capsules were preserved"
@@ -257,7 +268,7 @@ pub(crate) fn bind(doc: &Document<'_>) -> Vec<Bound> {
             focus = named;
         }
     }
-    out
+    Binding { bound: out, levels: bound_levels }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::level::{Interspace, LevelRef, Region, Vertebra};
 use crate::lexicon::{Lexicon, SectionKind};
 use crate::phrase::{Phrases, phrases};
 use crate::text::Span;
-use bind::{Bound, bind};
+use bind::{Binding, bind};
 
 /// Parses and reads a note in one step, with the embedded vocabulary.
 pub fn analyze(text: &str) -> Findings {
@@ -45,8 +45,8 @@ fn source_of(kind: SectionKind) -> Source {
 /// A bound mention with everything the rules look at.
 struct M<'d> {
     hit: &'d ConceptHit,
-    levels: Vec<LevelRef>,
-    level_spans: Vec<Span>,
+    levels: &'d [LevelRef],
+    level_spans: &'d [Span],
     span: Span,
     section: SectionKind,
     from_focus: bool,
@@ -70,7 +70,7 @@ impl M<'_> {
         let mut bits = 0u32;
         let mut singles: Option<(Vertebra, Vertebra)> = None;
         let mut n_singles = 0;
-        for l in &self.levels {
+        for l in self.levels {
             match *l {
                 LevelRef::Span(a, b) => bits |= below(a, b),
                 LevelRef::Vertebra(v) => {
@@ -122,19 +122,45 @@ struct Reader<'d, 'a> {
     mentions: Vec<M<'d>>,
     /// Mentions per sentence, as a run of `mentions` (they are in note order).
     by_sentence: Vec<std::ops::Range<usize>>,
-    /// Mentions per concept, in note order.
-    by_concept: Vec<Vec<usize>>,
+    /// Mentions grouped by concept, each group in note order; concept `c`'s group is
+    /// `by_concept[concept_start[c]..concept_start[c + 1]]`.
+    by_concept: Vec<usize>,
+    concept_start: Vec<usize>,
+}
+
+/// The levels of every bound mention, a run each as in [`Binding::levels`]: what each level
+/// denotes and its span in the note.
+struct MentionLevels {
+    levels: Vec<LevelRef>,
+    spans: Vec<Span>,
+}
+
+impl MentionLevels {
+    fn of(doc: &Document<'_>, binding: &Binding) -> MentionLevels {
+        // A level is bound to several mentions as often as not: map its span once.
+        let spans: Vec<Span> = doc.levels.iter().map(|l| doc.level_span(l)).collect();
+        MentionLevels {
+            levels: binding.levels.iter().map(|&l| doc.levels[l].level).collect(),
+            spans: binding.levels.iter().map(|&l| spans[l]).collect(),
+        }
+    }
 }
 
 impl<'d, 'a> Reader<'d, 'a> {
-    fn new(doc: &'d Document<'a>) -> Reader<'d, 'a> {
-        let bound: Vec<Bound> = bind(doc);
-        let mut mentions = Vec::with_capacity(bound.len());
+    fn new(doc: &'d Document<'a>, binding: &Binding, levels: &'d MentionLevels) -> Reader<'d, 'a> {
+        let mut mentions = Vec::with_capacity(binding.bound.len());
         let mut by_sentence: Vec<std::ops::Range<usize>> = vec![0..0; doc.sentences.len()];
-        let mut by_concept: Vec<Vec<usize>> = vec![Vec::new(); Concept::COUNT];
-        // A level is bound to several mentions as often as not: map its span once.
-        let level_spans: Vec<Span> = doc.levels.iter().map(|l| doc.level_span(l)).collect();
-        for b in bound {
+        // A counting sort of the mentions by concept.
+        let mut concept_start = vec![0; Concept::COUNT + 1];
+        for b in &binding.bound {
+            concept_start[doc.concepts[b.concept].concept as usize + 1] += 1;
+        }
+        for c in 0..Concept::COUNT {
+            concept_start[c + 1] += concept_start[c];
+        }
+        let mut next = concept_start.clone();
+        let mut by_concept = vec![0; binding.bound.len()];
+        for b in &binding.bound {
             let hit = &doc.concepts[b.concept];
             if let Some(run) = by_sentence.get_mut(hit.sentence) {
                 if run.start == run.end {
@@ -143,22 +169,23 @@ impl<'d, 'a> Reader<'d, 'a> {
                 debug_assert!(run.start == mentions.len() || run.end == mentions.len(), "mentions out of note order");
                 run.end = mentions.len() + 1;
             }
-            by_concept[hit.concept as usize].push(mentions.len());
+            by_concept[next[hit.concept as usize]] = mentions.len();
+            next[hit.concept as usize] += 1;
             mentions.push(M {
                 hit,
-                levels: b.levels.iter().map(|&l| doc.levels[l].level).collect(),
-                level_spans: b.levels.iter().map(|&l| level_spans[l]).collect(),
+                levels: &levels.levels[b.levels.clone()],
+                level_spans: &levels.spans[b.levels.clone()],
                 span: doc.concept_span(hit),
                 section: doc.section_of(hit.sentence),
                 from_focus: b.from_focus,
             });
         }
-        Reader { doc, mentions, by_sentence, by_concept }
+        Reader { doc, mentions, by_sentence, by_concept, concept_start }
     }
 
     /// Affirmed mentions of a concept in procedure sections.
     fn done(&self, c: Concept) -> impl Iterator<Item = &M<'d>> {
-        self.by_concept[c as usize]
+        self.by_concept[self.concept_start[c as usize]..self.concept_start[c as usize + 1]]
             .iter()
             .map(|&i| &self.mentions[i])
             .filter(|m| m.affirmed() && describes_procedure(m.section))
@@ -313,7 +340,9 @@ fn note_approach(r: &Reader<'_, '_>) -> NoteApproach {
 
 /// Builds the findings of a parsed note.
 pub fn build(doc: &Document<'_>) -> Findings {
-    let r = Reader::new(doc);
+    let binding = bind(doc);
+    let levels = MentionLevels::of(doc, &binding);
+    let r = Reader::new(doc, &binding, &levels);
     let mut f = Findings::default();
     let approach = note_approach(&r);
     fusions(&r, approach, &mut f);
@@ -1065,7 +1094,7 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
             m.levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }).collect();
         let mut interspaces = Vec::new();
         let mut named = vertebrae.clone();
-        for l in &m.levels {
+        for l in m.levels {
             if let LevelRef::Span(a, b) = l {
                 if b.index() == a.index() + 1 {
                     interspaces.extend(l.interspaces());
@@ -2229,13 +2258,13 @@ mod tests {
         fn mention_interspaces_are_those_its_levels_cover(levels in proptest::collection::vec(level(), 0..6)) {
             let hit = ConceptHit { start: 0, end: 1, concept: Concept::ALL[0], sentence: 0, context: Context::default() };
             let span = Span { start: 0, end: 1 };
-            let m = M { hit: &hit, levels: levels.clone(), level_spans: Vec::new(), span, section: SectionKind::Procedures, from_focus: false };
+            let m = M { hit: &hit, levels: &levels, level_spans: &[], span, section: SectionKind::Procedures, from_focus: false };
             let mut expected: Vec<Interspace> = levels.iter().flat_map(|l| l.interspaces()).collect();
             let singles: Vec<Vertebra> =
                 levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }).collect();
             if expected.is_empty() && singles.len() >= 2 {
                 let (lo, hi) = (*singles.iter().min().unwrap(), *singles.iter().max().unwrap());
-                expected = LevelRef::Span(lo, hi).interspaces();
+                expected = LevelRef::Span(lo, hi).interspaces().collect();
             }
             expected.sort();
             expected.dedup();
