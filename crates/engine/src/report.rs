@@ -402,7 +402,7 @@ pub(crate) fn build(doc: &Document<'_>, f: &Findings, p: &Proposal, priced: &Pri
                         .adjustments
                         .iter()
                         .filter(|a| a.step != interspace_pricing::Step::FeeSchedule)
-                        .map(|a| a.description.clone())
+                        .map(|a| a.description.to_string())
                         .collect(),
                 })
                 .collect(),

@@ -21,6 +21,8 @@ Money is [`rust_decimal::Decimal`]; there is no floating point anywhere.
 
 mod step;
 
+use std::fmt;
+
 use interspace_refdata::{ApmStatus, Dataset, Hcpcs, Locality, LocalityId, Modifier, TableKind};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -91,11 +93,65 @@ pub struct PriceRequest {
 pub struct Adjustment {
     pub step: Step,
     /// What was done, in words (e.g. "ranked 2nd of 3 procedures: 50%").
-    pub description: String,
+    pub description: Description,
     /// The factor applied to the amount (1.5 for 150%); 1 for notes that change nothing.
     pub factor: Decimal,
     /// The CMS rule, e.g. "PFS RVU file documentation: MULT PROC indicator 2".
     pub source: &'static str,
+}
+
+/// What a step did, in words. Step 1's formula is kept as its figures and written out only
+/// when shown: most readers of a priced line (the analyzer's report among them) skip it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Description {
+    Text(String),
+    FeeSchedule(Box<FeeScheduleFormula>),
+}
+
+impl fmt::Display for Description {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Description::Text(t) => f.write_str(t),
+            Description::FeeSchedule(x) => x.fmt(f),
+        }
+    }
+}
+
+/// The figures of step 1: `(work × GPCI + PE × GPCI + MP × GPCI) = RVUs × CF = amount`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeeScheduleFormula {
+    /// `national`, or `locality <id> <name>`.
+    pub place: std::borrow::Cow<'static, str>,
+    pub setting: Setting,
+    pub work: Decimal,
+    pub pe: Decimal,
+    pub mp: Decimal,
+    pub work_gpci: Decimal,
+    pub pe_gpci: Decimal,
+    pub mp_gpci: Decimal,
+    pub rvus: Decimal,
+    pub conversion_factor: Decimal,
+    pub amount: Decimal,
+}
+
+impl fmt::Display for FeeScheduleFormula {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: ({} × {} + {} × {} + {} × {}) = {} RVUs × CF {} = {}",
+            self.place,
+            self.setting.name(),
+            self.work,
+            self.work_gpci,
+            self.pe,
+            self.pe_gpci,
+            self.mp,
+            self.mp_gpci,
+            self.rvus.normalize(),
+            self.conversion_factor,
+            self.amount
+        )
+    }
 }
 
 /// A priced line.

@@ -7,7 +7,9 @@ use interspace_refdata::{
 };
 use rust_decimal::Decimal;
 
-use crate::{Adjustment, PricedLine, ServiceLine, Setting, cents};
+use std::borrow::Cow;
+
+use crate::{Adjustment, Description, FeeScheduleFormula, PricedLine, ServiceLine, Setting, cents};
 
 /// The named steps of the calculation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -56,7 +58,7 @@ fn pct(n: i64) -> Decimal {
 }
 
 fn note(l: &mut PricedLine, step: Step, description: String, factor: Decimal, source: &'static str) {
-    l.adjustments.push(Adjustment { step, description, factor, source });
+    l.adjustments.push(Adjustment { step, description: Description::Text(description), factor, source });
 }
 
 fn row<'d>(data: &'d Dataset, line: &ServiceLine) -> Option<&'d RvuRow> {
@@ -94,21 +96,26 @@ pub(crate) fn fee_schedule_amount(
     let fee = cents(rvus * cf);
     l.rvus = Some(rvus);
     l.fee_schedule = Some(fee);
-    let place = locality.map_or_else(|| "national".to_string(), |g| format!("locality {} {}", g.id, g.name));
-    note(
-        &mut l,
-        Step::FeeSchedule,
-        format!(
-            "{} {}: ({} × {gw} + {pe} × {gpe} + {} × {gmp}) = {} RVUs × CF {cf} = {fee}",
-            place,
-            setting.name(),
-            r.work,
-            r.mp,
-            rvus.normalize(),
-        ),
-        Decimal::ONE,
-        FORMULA,
-    );
+    let place = locality.map_or(Cow::Borrowed("national"), |g| Cow::Owned(format!("locality {} {}", g.id, g.name)));
+    let formula = FeeScheduleFormula {
+        place,
+        setting,
+        work: r.work,
+        pe,
+        mp: r.mp,
+        work_gpci: gw,
+        pe_gpci: gpe,
+        mp_gpci: gmp,
+        rvus,
+        conversion_factor: cf,
+        amount: fee,
+    };
+    l.adjustments.push(Adjustment {
+        step: Step::FeeSchedule,
+        description: Description::FeeSchedule(Box::new(formula)),
+        factor: Decimal::ONE,
+        source: FORMULA,
+    });
     l
 }
 
@@ -241,7 +248,7 @@ pub(crate) fn surgeon_role(data: &Dataset, l: &mut PricedLine) {
     if l.not_paid.is_some() {
         return;
     }
-    let Some(r) = row(data, &l.line).cloned() else { return };
+    let Some(r) = row(data, &l.line) else { return };
     let mods: Vec<Modifier> = l.line.modifiers.clone();
     for m in &mods {
         match m.as_str() {

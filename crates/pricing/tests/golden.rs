@@ -48,6 +48,18 @@ fn alabama_locality_22633() {
     let c = run(2025, Some("10112-00"), Setting::Facility, NQ, &["22633"]);
     assert_eq!(c.total, dec!(1581.56));
     assert_eq!(c.lines[0].rvus.unwrap().normalize(), dec!(48.89422));
+    // Step 1 explains itself with the figures it used.
+    let formula = &c.lines[0].adjustments[0];
+    assert_eq!(formula.step, Step::FeeSchedule);
+    assert_eq!(
+        formula.description.to_string(),
+        "locality 10112-00 ALABAMA facility: (26.80 × 1 + 19.88 × 0.869 + 8.38 × 0.575) = 48.89422 RVUs × CF 32.3465 = 1581.56"
+    );
+    let national = run(2025, None, Setting::Facility, NQ, &["22633"]);
+    assert_eq!(
+        national.lines[0].adjustments[0].description.to_string(),
+        "national facility: (26.80 × 1 + 19.88 × 1 + 8.38 × 1) = 55.06 RVUs × CF 32.3465 = 1781.00"
+    );
 }
 
 #[test]
@@ -58,7 +70,7 @@ fn multiple_procedure_ranking_and_add_ons() {
     assert_eq!(allowed(&c), vec![dec!(748.82), dec!(1781.00), dec!(250.36), dec!(732.32)]);
     assert_eq!(c.total, dec!(3512.50));
     let mp = c.lines[0].adjustments.iter().find(|a| a.step == Step::MultipleProcedure).unwrap();
-    assert_eq!(mp.description, "ranked 2nd of 2 procedures by amount: 50%");
+    assert_eq!(mp.description.to_string(), "ranked 2nd of 2 procedures by amount: 50%");
 }
 
 #[test]

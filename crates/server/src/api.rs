@@ -263,7 +263,7 @@ async fn price(
                 fee_schedule: l.fee_schedule,
                 allowed: l.allowed,
                 not_paid: l.not_paid.clone(),
-                adjustments: l.adjustments.iter().map(|a| a.description.clone()).collect(),
+                adjustments: l.adjustments.iter().map(|a| a.description.to_string()).collect(),
             })
             .collect(),
         total: p.total,

@@ -241,7 +241,7 @@ impl ScrubView {
                     p.adjustments
                         .iter()
                         .filter(|a| a.step != interspace_pricing::Step::FeeSchedule)
-                        .map(|a| a.description.clone())
+                        .map(|a| a.description.to_string())
                         .chain(p.not_paid.clone())
                         .collect::<Vec<_>>()
                         .join("; ")

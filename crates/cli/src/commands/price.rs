@@ -15,9 +15,9 @@ use crate::output::{json, money, text};
 use crate::{Outcome, UserError};
 
 #[derive(Serialize)]
-struct AdjustmentJson<'a> {
+struct AdjustmentJson {
     step: &'static str,
-    description: &'a str,
+    description: String,
     factor: Decimal,
     source: &'static str,
 }
@@ -30,7 +30,7 @@ struct LineJson<'a> {
     fee_schedule: Option<Decimal>,
     allowed: Decimal,
     not_paid: Option<&'a str>,
-    adjustments: Vec<AdjustmentJson<'a>>,
+    adjustments: Vec<AdjustmentJson>,
 }
 
 #[derive(Serialize)]
@@ -71,7 +71,7 @@ pub(crate) fn to_json(c: &PricedClaim) -> ClaimJson<'_> {
                     .iter()
                     .map(|a| AdjustmentJson {
                         step: a.step.name(),
-                        description: &a.description,
+                        description: a.description.to_string(),
                         factor: a.factor,
                         source: a.source,
                     })
