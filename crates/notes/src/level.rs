@@ -390,7 +390,7 @@ impl LevelScan {
     pub(crate) fn read_bare_in(&mut self, s: &[u8], region: Option<Region>) {
         if let (Some((at, before)), Some(_)) = (self.first_bare, region) {
             self.mentions.truncate(before);
-            scan_from(s, region, at, &mut self.mentions, &mut Vec::new());
+            scan_from(s, region, at, may_begin_mention, &mut self.mentions, &mut Vec::new());
             self.first_bare = None;
         }
     }
@@ -400,17 +400,19 @@ impl LevelScan {
 pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
     let mut mentions = Vec::with_capacity(s.len() / 64);
     let mut nonexistent = Vec::new();
-    let first_bare = scan_from(s, region, 0, &mut mentions, &mut nonexistent);
+    let first_bare = scan_from(s, region, 0, may_begin_mention, &mut mentions, &mut nonexistent);
     LevelScan { mentions, first_bare, nonexistent }
 }
 
 /// The grammar from the word start `from` on, in the state a scan from the start has there:
 /// appends the mentions and nonexistent names found and returns where a bare interspace is
-/// first read (with the number of mentions before it).
+/// first read (with the number of mentions before it). Word starts for which `may_begin` is
+/// false are skipped ([`may_begin_mention`]; the tests pass one that skips none).
 fn scan_from(
     s: &[u8],
     region: Option<Region>,
     from: usize,
+    may_begin: impl Fn(&[u8], usize) -> bool,
     out: &mut Vec<LevelMention>,
     nonexistent: &mut Vec<(usize, usize)>,
 ) -> Option<(usize, usize)> {
@@ -425,7 +427,7 @@ fn scan_from(
             continue;
         }
         i = start;
-        if !may_begin_mention(s, i) {
+        if !may_begin(s, i) {
             continue;
         }
         let b = s[i];
@@ -533,8 +535,33 @@ static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
 /// Whether a level mention or a nonexistent name can begin at `i`, by its first two bytes (see
 /// [`MENTION_PAIRS`]); the last byte of the text is always let through.
 fn may_begin_mention(s: &[u8], i: usize) -> bool {
-    s.get(i + 1).is_none_or(|&b1| MENTION_PAIRS[s[i] as usize][b1 as usize / 64] >> (b1 % 64) & 1 == 1)
+    let Some(&b1) = s.get(i + 1) else { return true };
+    if MENTION_PAIRS[s[i] as usize][b1 as usize / 64] >> (b1 % 64) & 1 == 0 {
+        return false;
+    }
+    // Two letters begin only a vertebra, pelvis or count word: check the third, which turns
+    // away the many common words that share two ("the", "pedicle", "second", "only").
+    !(s[i].is_ascii_alphabetic() && b1.is_ascii_alphabetic())
+        || s.get(i..i + 3).is_some_and(|p| WORD_PREFIXES.iter().any(|w| w == p))
 }
+
+/// The first three letters of every word the grammar reads.
+static WORD_PREFIXES: [[u8; 3]; VERTEBRA_WORDS.len() + PELVIS_WORDS.len() + COUNT_WORDS.len()] = {
+    let mut t = [[0u8; 3]; VERTEBRA_WORDS.len() + PELVIS_WORDS.len() + COUNT_WORDS.len()];
+    let mut k = 0;
+    while k < t.len() {
+        let w = if k < VERTEBRA_WORDS.len() {
+            VERTEBRA_WORDS[k].0
+        } else if k < VERTEBRA_WORDS.len() + PELVIS_WORDS.len() {
+            PELVIS_WORDS[k - VERTEBRA_WORDS.len()]
+        } else {
+            COUNT_WORDS[k - VERTEBRA_WORDS.len() - PELVIS_WORDS.len()].0
+        };
+        t[k] = [w[0], w[1], w[2]];
+        k += 1;
+    }
+    t
+};
 
 /// The first two bytes of everything the grammar reads, as a bit set per first byte: a number
 /// (counts, bare interspaces), a vertebra letter before a digit or a space (`l4`, `c 5`, `t13`),
@@ -730,6 +757,35 @@ mod tests {
             let mut later = scan_all(text.as_bytes(), None);
             later.read_bare_in(text.as_bytes(), region);
             prop_assert_eq!(later.mentions, scan(text.as_bytes(), region), "{}", text);
+        }
+
+        /// Skipping the word starts that cannot begin a mention loses nothing: the scan finds
+        /// what it finds when it tries every word start.
+        #[test]
+        fn skipped_word_starts_begin_nothing(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "the", "three", "thru", "one", "only", "on", "two", "twelve", "ten", "tens", "six", "sixty",
+                    "single", "sin", "seven", "second", "eight", "nine", "five", "four", "for", "first",
+                    "occiput", "occipital", "occ", "sacrum", "sacral", "sac", "coccyx", "coc", "ilium", "iliac",
+                    "ili", "pelvis", "pelvic", "pel", "pedicle", "level", "levels", "l4", "c5", "t12", "s1",
+                    "l9", "t13", "c 5", "l", "s", "4-5", "5-1", "at", "and", "between", "x",
+                ]),
+                0..40,
+            ),
+            seps in proptest::collection::vec(proptest::sample::select(vec![" ", "", "-", ", ", "'", "/"]), 40),
+            r in 0usize..4,
+        ) {
+            let region = [None, Some(Region::Cervical), Some(Region::Thoracic), Some(Region::Lumbar)][r];
+            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
+            let s = text.as_bytes();
+            let (mut all, mut all_nonexistent) = (Vec::new(), Vec::new());
+            let all_bare = scan_from(s, region, 0, |_, _| true, &mut all, &mut all_nonexistent);
+            let (mut some, mut some_nonexistent) = (Vec::new(), Vec::new());
+            let some_bare = scan_from(s, region, 0, may_begin_mention, &mut some, &mut some_nonexistent);
+            prop_assert_eq!(some, all, "{}", text);
+            prop_assert_eq!(some_nonexistent, all_nonexistent);
+            prop_assert_eq!(some_bare, all_bare);
         }
 
         /// Scanning never panics and every span lies inside the text, in order.
