@@ -148,25 +148,23 @@ impl<'a> Document<'a> {
         let region = dominant_region(&scan.mentions, &found);
         scan.read_bare_in(&norm.text, region);
         let mentions = scan.mentions;
-        let sentence_of =
-            |pos: usize| sentences.partition_point(|s: &Sentence| s.end <= pos).min(sentences.len().saturating_sub(1));
+        let mut cursor = SentenceCursor::new(&sentences);
         let levels: Vec<LevelHit> = mentions
             .into_iter()
-            .filter(|m| !sentences.is_empty() && sentences[sentence_of(m.start)].start <= m.start)
-            .map(|m| LevelHit { start: m.start, end: m.end, level: m.level, sentence: sentence_of(m.start) })
-            .collect();
-        let mut concepts: Vec<ConceptHit> = found
-            .into_iter()
-            .filter(|(h, _)| !sentences.is_empty() && sentences[sentence_of(h.start)].start <= h.start)
-            .map(|(h, c)| ConceptHit {
-                start: h.start,
-                end: h.end,
-                concept: c,
-                sentence: sentence_of(h.start),
-                context: Context::default(),
+            .filter_map(|m| {
+                let sentence = cursor.sentence_of(m.start)?;
+                Some(LevelHit { start: m.start, end: m.end, level: m.level, sentence })
             })
             .collect();
-        apply_context(&norm.text, &matches.triggers, &sentences, &mut concepts, sentence_of);
+        let mut cursor = SentenceCursor::new(&sentences);
+        let mut concepts: Vec<ConceptHit> = found
+            .into_iter()
+            .filter_map(|(h, c)| {
+                let sentence = cursor.sentence_of(h.start)?;
+                Some(ConceptHit { start: h.start, end: h.end, concept: c, sentence, context: Context::default() })
+            })
+            .collect();
+        apply_context(&norm.text, &matches.triggers, &sentences, &mut concepts);
         let phrases = phrase::of_sentences(&matches.phrases, &sentences);
         Document {
             norm,
@@ -498,13 +496,32 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
 /// before a list number.
 static MAY_END_SENTENCE: ByteSet = byte_set!(|b| matches!(b, b'.' | b'?' | b'!' | b';' | b','));
 
-fn apply_context(
-    text: &[u8],
-    triggers: &[(Hit, &ContextRule)],
-    sentences: &[Sentence],
-    concepts: &mut [ConceptHit],
-    sentence_of: impl Fn(usize) -> usize,
-) {
+/// The sentence of each of a run of positions given in order, found by moving forward through
+/// the sentences rather than by a search per position.
+struct SentenceCursor<'s> {
+    sentences: &'s [Sentence],
+    at: usize,
+    last: usize,
+}
+
+impl<'s> SentenceCursor<'s> {
+    fn new(sentences: &'s [Sentence]) -> SentenceCursor<'s> {
+        SentenceCursor { sentences, at: 0, last: 0 }
+    }
+
+    /// The first sentence that does not end at or before `pos` (the last sentence past the end
+    /// of all), if `pos` is not before its start.
+    fn sentence_of(&mut self, pos: usize) -> Option<usize> {
+        debug_assert!(pos >= self.last, "positions out of order: {pos} after {}", self.last);
+        self.last = pos;
+        while self.at + 1 < self.sentences.len() && self.sentences[self.at].end <= pos {
+            self.at += 1;
+        }
+        (self.sentences.get(self.at)?.start <= pos).then_some(self.at)
+    }
+}
+
+fn apply_context(text: &[u8], triggers: &[(Hit, &ContextRule)], sentences: &[Sentence], concepts: &mut [ConceptHit]) {
     if triggers.is_empty() || sentences.is_empty() {
         return;
     }
@@ -513,9 +530,9 @@ fn apply_context(
     };
     // The triggers of each sentence, as a run of `triggers` (they are in note order).
     let mut by_sentence: Vec<std::ops::Range<usize>> = vec![0..0; sentences.len()];
+    let mut cursor = SentenceCursor::new(sentences);
     for (i, (h, _)) in triggers.iter().enumerate() {
-        let s = sentence_of(h.start);
-        if sentences[s].start <= h.start {
+        if let Some(s) = cursor.sentence_of(h.start) {
             let run = &mut by_sentence[s];
             if run.start == run.end {
                 run.start = i;
@@ -645,5 +662,28 @@ mod header_tests {
         );
         let kinds: Vec<&str> = d.sections.iter().map(|s| s.kind.name()).collect();
         assert_eq!(kinds, ["procedures", "indications"]);
+    }
+
+    proptest::proptest! {
+        /// The cursor gives each position, in order, what a search of the sentences gives.
+        #[test]
+        fn sentence_cursor_agrees_with_a_search(
+            gaps in proptest::collection::vec((0usize..5, 1usize..20), 0..20),
+            mut positions in proptest::collection::vec(0usize..300, 0..60),
+        ) {
+            let mut sentences = Vec::new();
+            let mut at = 0;
+            for (gap, len) in gaps {
+                sentences.push(Sentence { start: at + gap, end: at + gap + len, section: 0 });
+                at += gap + len;
+            }
+            positions.sort();
+            let mut cursor = SentenceCursor::new(&sentences);
+            for pos in positions {
+                let k = sentences.partition_point(|s| s.end <= pos).min(sentences.len().saturating_sub(1));
+                let searched = sentences.get(k).filter(|s| s.start <= pos).map(|_| k);
+                proptest::prop_assert_eq!(cursor.sentence_of(pos), searched, "at {}", pos);
+            }
+        }
     }
 }
