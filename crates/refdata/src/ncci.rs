@@ -1,7 +1,7 @@
 //! NCCI edit tables: procedure-to-procedure (PTP) pairs, medically unlikely edits (MUE) and
 //! add-on code (AOC) edits.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use jiff::civil::Date;
 

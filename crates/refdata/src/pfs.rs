@@ -1,6 +1,6 @@
 //! The PFS Relative Value File (PPRRVU): RVUs and payment-policy indicators per code and modifier.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use rust_decimal::Decimal;
 
