@@ -721,6 +721,16 @@ mod tests {
         v.to_string()
     }
 
+    /// Text of up to 40 of `words`, each followed by one of `seps`: dense in what the grammar
+    /// reads.
+    fn text_of(words: &'static [&'static str], seps: &'static [&'static str]) -> impl Strategy<Value = String> {
+        (
+            proptest::collection::vec(proptest::sample::select(words), 0..40),
+            proptest::collection::vec(proptest::sample::select(seps), 40),
+        )
+            .prop_map(|(w, s)| w.iter().zip(&s).flat_map(|(w, s)| [*w, *s]).collect())
+    }
+
     proptest! {
         /// `L4-L5`, `L4-5`, `L4/5`, `L4–5`, `L4 to L5` all denote the same interspace.
         #[test]
@@ -740,20 +750,18 @@ mod tests {
         /// region gives, on text dense in levels, counts and cues.
         #[test]
         fn bare_interspaces_read_later_match_a_scan_in_the_region(
-            words in proptest::collection::vec(
-                proptest::sample::select(vec![
+            text in text_of(
+                &[
                     "the", "at", "and", "level", "levels", "disc", "space", ",", "4-5", "5-1", "3-4", "4/5",
                     "l4-5", "c5-6", "t12-1", "l4", "s1", "two-level", "3 level", "to", "through", "between",
                     "x", "4", "-", "5", "12", "iliac", "mm", "cm", "occiput",
-                ]),
-                0..40,
+                ],
+                &[" ", "", ", ", ". ", "-"],
             ),
-            seps in proptest::collection::vec(proptest::sample::select(vec![" ", "", ", ", ". ", "-"]), 40),
             r in 0usize..7,
         ) {
             let region = [None, Some(Region::Cervical), Some(Region::Thoracic), Some(Region::Lumbar),
                 Some(Region::Sacral), Some(Region::Occiput), Some(Region::Coccyx)][r];
-            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
             let mut later = scan_all(text.as_bytes(), None);
             later.read_bare_in(text.as_bytes(), region);
             prop_assert_eq!(later.mentions, scan(text.as_bytes(), region), "{}", text);
@@ -763,21 +771,19 @@ mod tests {
         /// what it finds when it tries every word start.
         #[test]
         fn skipped_word_starts_begin_nothing(
-            words in proptest::collection::vec(
-                proptest::sample::select(vec![
+            text in text_of(
+                &[
                     "the", "three", "thru", "one", "only", "on", "two", "twelve", "ten", "tens", "six", "sixty",
                     "single", "sin", "seven", "second", "eight", "nine", "five", "four", "for", "first",
                     "occiput", "occipital", "occ", "sacrum", "sacral", "sac", "coccyx", "coc", "ilium", "iliac",
                     "ili", "pelvis", "pelvic", "pel", "pedicle", "level", "levels", "l4", "c5", "t12", "s1",
                     "l9", "t13", "c 5", "l", "s", "4-5", "5-1", "at", "and", "between", "x",
-                ]),
-                0..40,
+                ],
+                &[" ", "", "-", ", ", "'", "/"],
             ),
-            seps in proptest::collection::vec(proptest::sample::select(vec![" ", "", "-", ", ", "'", "/"]), 40),
             r in 0usize..4,
         ) {
             let region = [None, Some(Region::Cervical), Some(Region::Thoracic), Some(Region::Lumbar)][r];
-            let text: String = words.iter().zip(&seps).flat_map(|(w, s)| [*w, *s]).collect();
             let s = text.as_bytes();
             let (mut all, mut all_nonexistent) = (Vec::new(), Vec::new());
             let all_bare = scan_from(s, region, 0, |_, _| true, &mut all, &mut all_nonexistent);

@@ -203,25 +203,24 @@ v43.1,0SG0070,456/457,A LIST
         assert!(t.families("0SG1070").is_empty());
     }
 
+    /// The error message of loading a logic file (its header is added) with the weights above.
+    fn error(logic_rows: &str) -> String {
+        load(WEIGHTS, &format!("grouper_version,icd10pcs,drg_family,logic_list\n{logic_rows}")).unwrap_err().to_string()
+    }
+
     #[test]
     fn a_grouper_of_another_fiscal_year_is_an_error() {
-        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\nv42.1,0SG0070,456/457,A\n")
-            .unwrap_err()
-            .to_string();
+        let e = error("v42.1,0SG0070,456/457,A\n");
         assert!(e.contains("l.csv: its newest grouper is v42.1 but w.csv is for FY2026"), "{e}");
     }
 
     #[test]
     fn bad_rows_are_named_by_line() {
-        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\nv43.1,0SG0070,456/999,A\n")
-            .unwrap_err()
-            .to_string();
+        let e = error("v43.1,0SG0070,456/999,A\n");
         assert!(e.contains("l.csv:2: MS-DRG 999 is not in w.csv"), "{e}");
-        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\n43.1,0SG0070,456,A\n")
-            .unwrap_err()
-            .to_string();
+        let e = error("43.1,0SG0070,456,A\n");
         assert!(e.contains("`43.1`: write v<major>.<minor>"), "{e}");
-        let e = load(WEIGHTS, "grouper_version,icd10pcs,drg_family,logic_list\n").unwrap_err().to_string();
+        let e = error("");
         assert!(e.contains("l.csv: has no logic rows"), "{e}");
     }
 }
