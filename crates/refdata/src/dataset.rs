@@ -301,11 +301,12 @@ impl RefData {
             return Err(DataError::file("data", "no year folders with a manifest.toml were found").into());
         }
 
+        let mut read = read_all(&dirs);
         let mut cache: HashMap<(i16, TableKind), Option<(Loaded, TableInfo)>> = HashMap::new();
         let mut errors = Vec::new();
         let mut years = BTreeMap::new();
         for &year in dirs.keys() {
-            match load_year(year, &dirs, &mut cache) {
+            match load_year(year, &dirs, &mut read, &mut cache) {
                 Ok(d) => {
                     years.insert(year, Arc::new(d));
                 }
@@ -380,9 +381,49 @@ fn provider<'a, 's>(
     Err(DataError::file(manifest(), "inherit chain is longer than 16 years or loops"))
 }
 
+/// A table read by [`read_all`], not yet taken by a year.
+type Read = HashMap<(i16, TableKind), Result<Loaded, DataErrors>>;
+
+/// Reads and validates every table some year uses, once each, on as many threads as there are
+/// cores (up to four): start-up is mostly this, and ICD-10-CM alone is about half of it, so the
+/// largest tables go first.
+fn read_all(dirs: &BTreeMap<i16, YearDir<'_>>) -> Read {
+    let mut jobs: Vec<(i16, TableKind, &YearDir<'_>)> = Vec::new();
+    for &year in dirs.keys() {
+        for &kind in TableKind::ALL {
+            if let Ok(Some((from_year, dir))) = provider(year, kind, dirs)
+                && !jobs.iter().any(|&(y, k, _)| (y, k) == (from_year, kind))
+            {
+                jobs.push((from_year, kind, dir));
+            }
+        }
+    }
+    jobs.sort_by_key(|&(_, kind, _)| !matches!(kind, TableKind::Icd10cm | TableKind::NcciPtp));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let read = |_| {
+        let mut out = Vec::new();
+        while let Some(&(year, kind, dir)) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            let (source, entry) = &dir.tables[&kind];
+            let rel = format!("{year}/{}", entry.file);
+            out.push(((year, kind), read_table(kind, year, source, dir, &source.label(&rel), &rel)));
+        }
+        out
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..workers).map(|w| scope.spawn(move || read(w))).collect();
+        let mut all: Read = read(0).into_iter().collect();
+        for h in others {
+            all.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        all
+    })
+}
+
 fn load_year(
     year: i16,
     dirs: &BTreeMap<i16, YearDir<'_>>,
+    read: &mut Read,
     // `None` marks a table that failed, so its errors are reported once, not once per year.
     cache: &mut HashMap<(i16, TableKind), Option<(Loaded, TableInfo)>>,
 ) -> Result<Dataset, DataErrors> {
@@ -434,7 +475,9 @@ fn load_year(
             caveat: entry.caveat.clone(),
             period: entry.period,
         };
-        match read_table(kind, from_year, source, dir, &label, &rel) {
+        let loaded =
+            read.remove(&(from_year, kind)).unwrap_or_else(|| read_table(kind, from_year, source, dir, &label, &rel));
+        match loaded {
             Ok(loaded) => {
                 cache.insert((from_year, kind), Some((loaded.clone(), info.clone())));
                 got.insert(kind, loaded);
