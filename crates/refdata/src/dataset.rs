@@ -401,7 +401,7 @@ fn read_all(dirs: &BTreeMap<i16, YearDir<'_>>) -> Read {
     jobs.sort_by_key(|&(_, kind, _)| !matches!(kind, TableKind::Icd10cm | TableKind::NcciPtp));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let read = |_| {
+    let read = || {
         let mut out = Vec::new();
         while let Some(&(year, kind, dir)) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
             let (source, entry) = &dir.tables[&kind];
@@ -411,8 +411,8 @@ fn read_all(dirs: &BTreeMap<i16, YearDir<'_>>) -> Read {
         out
     };
     std::thread::scope(|scope| {
-        let others: Vec<_> = (1..workers).map(|w| scope.spawn(move || read(w))).collect();
-        let mut all: Read = read(0).into_iter().collect();
+        let others: Vec<_> = (1..workers).map(|_| scope.spawn(read)).collect();
+        let mut all: Read = read().into_iter().collect();
         for h in others {
             all.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         }

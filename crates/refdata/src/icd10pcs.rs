@@ -15,7 +15,8 @@ pub struct PcsCode {
     pub approach: Box<str>,
     pub device: Box<str>,
     pub qualifier: Box<str>,
-    /// Appears in the MS-DRG grouper logic of the file (v43.1 in the shipped data) (an O.R. procedure that can change the DRG).
+    /// Appears in the MS-DRG grouper's logic (v43.1 for the shipped file): an O.R. procedure
+    /// that can change the DRG.
     pub in_msdrg: bool,
 }
 
