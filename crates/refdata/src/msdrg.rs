@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::error::{DataError, DataErrors};
+use crate::error::{DataError, DataErrors, MAX_ERRORS_PER_FILE};
 use crate::table::read_csv;
 
 /// One MS-DRG from IPPS Table 5.
@@ -133,6 +133,10 @@ impl MsDrgTable {
             families.entry(r.pcs).or_default().push(r.entry.into());
         }
         if !errors.is_empty() {
+            if errors.len() > MAX_ERRORS_PER_FILE {
+                errors.truncate(MAX_ERRORS_PER_FILE);
+                errors.push(DataError::file(logic_file, format!("and more rows naming MS-DRGs that {file} lacks")));
+            }
             return Err(DataErrors(errors));
         }
         t.families = families
@@ -222,5 +226,8 @@ v43.1,0SG0070,456/457,A LIST
         assert!(e.contains("`43.1`: write v<major>.<minor>"), "{e}");
         let e = error("");
         assert!(e.contains("l.csv: has no logic rows"), "{e}");
+        let e = error(&"v43.1,0SG0070,998,A\n".repeat(40));
+        assert_eq!(e.matches("MS-DRG 998 is not in w.csv").count(), MAX_ERRORS_PER_FILE, "{e}");
+        assert!(e.contains("and more rows naming MS-DRGs that w.csv lacks"), "{e}");
     }
 }
