@@ -545,9 +545,12 @@ fn may_begin_mention(s: &[u8], i: usize) -> bool {
         || s.get(i..i + 3).is_some_and(|p| WORD_PREFIXES.iter().any(|w| w == p))
 }
 
+/// How many words the grammar reads: vertebrae, the pelvis and counts.
+const WORDS: usize = VERTEBRA_WORDS.len() + PELVIS_WORDS.len() + COUNT_WORDS.len();
+
 /// The first three letters of every word the grammar reads.
-static WORD_PREFIXES: [[u8; 3]; VERTEBRA_WORDS.len() + PELVIS_WORDS.len() + COUNT_WORDS.len()] = {
-    let mut t = [[0u8; 3]; VERTEBRA_WORDS.len() + PELVIS_WORDS.len() + COUNT_WORDS.len()];
+static WORD_PREFIXES: [[u8; 3]; WORDS] = {
+    let mut t = [[0u8; 3]; WORDS];
     let mut k = 0;
     while k < t.len() {
         let w = if k < VERTEBRA_WORDS.len() {
