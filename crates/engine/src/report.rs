@@ -165,13 +165,20 @@ fn ev(doc: &Document<'_>, spans: &[Span]) -> Vec<Evidence> {
     let mut spans = spans.to_vec();
     spans.sort();
     spans.dedup();
-    spans
-        .into_iter()
-        .filter(|s| {
-            s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end)
-        })
-        .map(|s| Evidence { start: s.start, end: s.end, text: text[s.start..s.end].to_string() })
-        .collect()
+    // Sized up front: a collect through the filter would grow the vector from empty.
+    let mut evidence = Vec::with_capacity(spans.len());
+    evidence.extend(
+        spans
+            .into_iter()
+            .filter(|s| {
+                s.start <= s.end
+                    && s.end <= text.len()
+                    && text.is_char_boundary(s.start)
+                    && text.is_char_boundary(s.end)
+            })
+            .map(|s| Evidence { start: s.start, end: s.end, text: text[s.start..s.end].to_string() }),
+    );
+    evidence
 }
 
 fn source(s: Source) -> &'static str {

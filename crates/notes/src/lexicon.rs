@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use aho_corasick::PatternID;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{Anchored, MatchKind, StartKind};
 use serde::Deserialize;
 
 use crate::concept::Concept;
@@ -157,7 +157,9 @@ pub struct Lexicon {
     concept_of: Vec<Concept>,
     trigger_of: Vec<usize>,
     pub(crate) rules: Vec<ContextRule>,
-    sections: AhoCorasick,
+    /// The section header phrases, anchored, leftmost-longest.
+    sections: DFA,
+    sections_start: StateID,
     section_of: Vec<SectionKind>,
 }
 
@@ -279,12 +281,14 @@ impl Lexicon {
             }
         }
 
-        let sections = AhoCorasickBuilder::new()
+        let compile_error =
+            |e: &dyn std::fmt::Display| LexiconError(format!("cannot compile the section headers: {e}"));
+        let sections = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&section_phrases)
-            .map_err(|e| LexiconError(format!("cannot compile the section headers: {e}")))?;
+            .map_err(|e| compile_error(&e))?;
+        let sections_start = sections.start_state(Anchored::Yes).map_err(|e| compile_error(&e))?;
         let vocabulary: Vec<&str> =
             phrases.iter().chain(&trigger_phrases).map(String::as_str).chain(phrase::PHRASES.iter().copied()).collect();
         let vocabulary: Vec<&str> = vocabulary.into_iter().chain(phrase::SEPARATORS.iter().copied()).collect();
@@ -298,7 +302,16 @@ impl Lexicon {
         let vocabulary_start = vocabulary
             .start_state(Anchored::No)
             .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {e}")))?;
-        Ok(Lexicon { vocabulary, vocabulary_start, concept_of, trigger_of, rules: c.rule, sections, section_of })
+        Ok(Lexicon {
+            vocabulary,
+            vocabulary_start,
+            concept_of,
+            trigger_of,
+            rules: c.rule,
+            sections,
+            sections_start,
+            section_of,
+        })
     }
 
     /// Every concept, ConText trigger, sentence phrase and chunk separator in lower-cased text, in
@@ -381,15 +394,28 @@ impl Lexicon {
         all
     }
 
-    /// A section header phrase starting exactly at `at`.
+    /// A section header phrase starting exactly at `at`: the longest.
+    ///
+    /// The anchored DFA is walked directly: it is asked at every line start and most lines die
+    /// within a byte or two, where the crate's search call would cost more than the walk.
     pub(crate) fn section_at(&self, text: &[u8], at: usize) -> Option<(usize, SectionKind)> {
-        let input = Input::new(text).span(at..text.len()).anchored(Anchored::Yes);
-        let m = self.sections.find(input)?;
-        let end = m.end();
+        let dfa = &self.sections;
+        let mut state = self.sections_start;
+        let mut longest = None;
+        for (end, &b) in (at + 1..).zip(text.get(at..)?) {
+            state = dfa.next_state(Anchored::Yes, state, b);
+            if dfa.is_dead(state) {
+                break;
+            }
+            if dfa.is_match(state) {
+                longest = Some((end, dfa.match_pattern(state, 0)));
+            }
+        }
+        let (end, pattern) = longest?;
         if end < text.len() && is_word(text[end]) {
             return None;
         }
-        Some((end, self.section_of[m.pattern().as_usize()]))
+        Some((end, self.section_of[pattern.as_usize()]))
     }
 
     /// The ConText rules, for documentation and tests.
@@ -481,6 +507,37 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(l.walk(&text), one);
+        }
+
+        /// The hand walk of the section headers' DFA finds what the crate's anchored
+        /// leftmost-longest search finds.
+        #[test]
+        fn section_walk_equals_the_crates_search(
+            words in proptest::collection::vec(
+                "(procedure|procedures performed|pre|preop|dx|diagnosis|post-op dx|findings|[a-z(]{1,4}|[ :-])",
+                0..12,
+            ),
+            at in 0usize..40,
+        ) {
+            #[derive(Deserialize)]
+            struct Sections { section: Vec<Phrases> }
+            #[derive(Deserialize)]
+            struct Phrases { phrases: Vec<String> }
+            let phrases: Vec<String> =
+                toml::from_str::<Sections>(SECTIONS).unwrap().section.into_iter().flat_map(|s| s.phrases).collect();
+            let search = aho_corasick::AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored)
+                .build(&phrases)
+                .unwrap();
+            let l = Lexicon::embedded();
+            let text = words.concat().into_bytes();
+            let at = at.min(text.len());
+            let want = search
+                .find(aho_corasick::Input::new(&text).span(at..text.len()).anchored(Anchored::Yes))
+                .filter(|m| m.end() == text.len() || !is_word(text[m.end()]))
+                .map(|m| (m.end(), l.section_of[m.pattern().as_usize()]));
+            proptest::prop_assert_eq!(l.section_at(&text, at), want);
         }
 
         /// The insertion sort of hits given in order of their ends gives what a stable sort by

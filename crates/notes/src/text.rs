@@ -25,9 +25,15 @@ pub(crate) struct Normalized<'a> {
     /// `text[i]` is original byte `i + shift`. The shift grows only where white space was folded
     /// or dropped, so this holds a few entries per paragraph instead of one per byte.
     shifts: Vec<(usize, usize)>,
+    /// For each 64-byte block of `text`, how many `shifts` entries begin at or before its first
+    /// byte: where a look-up for a position in that block starts reading `shifts`.
+    shifts_at_block: Vec<usize>,
     /// Positions in `text` of folded runs that held line breaks, with how many.
     pub breaks: Vec<(usize, u8)>,
 }
+
+/// The block size of [`Normalized::shifts_at_block`].
+const BLOCK: usize = 64;
 
 /// ASCII white space (a no-break space, C2 A0 in UTF-8, is white space too).
 static SPACE: ByteSet = byte_set!(|b| b.is_ascii_whitespace());
@@ -74,7 +80,16 @@ impl<'a> Normalized<'a> {
         }
         let Fold { mut text, shifts, breaks, write, .. } = fold;
         text.truncate(write);
-        Normalized { original, text, shifts, breaks }
+        let mut k = 0;
+        let shifts_at_block = (0..text.len().div_ceil(BLOCK))
+            .map(|b| {
+                while shifts.get(k).is_some_and(|&(p, _)| p <= b * BLOCK) {
+                    k += 1;
+                }
+                k
+            })
+            .collect();
+        Normalized { original, text, shifts, shifts_at_block, breaks }
     }
 
     /// The original offset of the normalized byte at `pos`; the original's end from the text's
@@ -83,7 +98,11 @@ impl<'a> Normalized<'a> {
         if pos >= self.text.len() {
             return self.original.len();
         }
-        let k = self.shifts.partition_point(|&(p, _)| p <= pos);
+        // The entries before `pos`'s block, then the few inside it.
+        let mut k = self.shifts_at_block[pos / BLOCK];
+        while self.shifts.get(k).is_some_and(|&(p, _)| p <= pos) {
+            k += 1;
+        }
         pos + k.checked_sub(1).map_or(0, |k| self.shifts[k].1)
     }
 
@@ -258,6 +277,9 @@ mod tests {
             let o = t.as_bytes();
             for (i, &b) in n.text.iter().enumerate() {
                 let at = n.original_offset(i);
+                // The block index finds the entry a search of all the shifts finds.
+                let k = n.shifts.partition_point(|&(p, _)| p <= i);
+                proptest::prop_assert_eq!(at, i + k.checked_sub(1).map_or(0, |k| n.shifts[k].1));
                 if b == b' ' {
                     proptest::prop_assert!(o[at].is_ascii_whitespace() || o[at..].starts_with(&[0xC2, 0xA0]));
                 } else {

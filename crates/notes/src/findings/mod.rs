@@ -9,6 +9,9 @@ mod bind;
 mod model;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 pub use model::*;
 
@@ -223,8 +226,8 @@ fn side_in(doc: &Document<'_>, sentence: usize) -> Side {
         sentence,
         phrases!("bilateral", "bilaterally", "both sides", "on both sides", "left and right", "right and left"),
     );
-    let left = side_word(doc.sentence_text(sentence), b"left");
-    let right = side_word(doc.sentence_text(sentence), b"right");
+    let left = side_word(doc.sentence_text(sentence), &LEFT);
+    let right = side_word(doc.sentence_text(sentence), &RIGHT);
     match (bilateral, left, right) {
         (true, _, _) | (_, true, true) => Side::Bilateral,
         (_, true, false) => Side::Left,
@@ -233,15 +236,17 @@ fn side_in(doc: &Document<'_>, sentence: usize) -> Side {
     }
 }
 
+/// The side words and "posterolateral", each searched for with one finder built once.
+static LEFT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("left"));
+static RIGHT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("right"));
+static POSTEROLATERAL: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("posterolateral"));
+
 /// Whether `word` names a side of the work in a sentence: a whole word, not the verb ("was left
 /// in place", "left alone") and not a side said to be untouched ("the left SI joint was not
 /// treated").
-fn side_word(t: &[u8], word: &[u8]) -> bool {
-    let mut from = 0;
-    while let Some(k) = memchr::memmem::find(&t[from..], word) {
-        let at = from + k;
-        let end = at + word.len();
-        from = end;
+fn side_word(t: &[u8], word: &Finder<'static>) -> bool {
+    for at in word.find_iter(t) {
+        let end = at + word.needle().len();
         let whole =
             (at == 0 || !t[at - 1].is_ascii_alphanumeric()) && t.get(end).is_none_or(|b| !b.is_ascii_alphanumeric());
         if !whole {
@@ -692,7 +697,7 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
             }
             Concept::PosterolateralFusion => {
                 // "posterolateral" alone is an approach word unless fusion or graft is in the sentence.
-                let explicit = memchr::memmem::find(r.doc.sentence_text(sentence), b"posterolateral").is_some()
+                let explicit = POSTEROLATERAL.find(r.doc.sentence_text(sentence)).is_some()
                     && !r.sentence_any(
                         sentence,
                         &[
