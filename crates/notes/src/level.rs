@@ -70,16 +70,16 @@ impl Vertebra {
 
 impl fmt::Display for Vertebra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            0 => f.write_str("occiput"),
-            1..=7 => write!(f, "C{}", self.0),
-            8..=19 => write!(f, "T{}", self.0 - 7),
-            20..=24 => write!(f, "L{}", self.0 - 19),
-            25..=29 => write!(f, "S{}", self.0 - 24),
-            _ => f.write_str("coccyx"),
-        }
+        f.write_str(VERTEBRA_NAMES[usize::from(self.0)])
     }
 }
+
+/// Each vertebra's name by its index, as reports write it: `occiput`, `C1`…`C7`, `T1`…`T12`,
+/// `L1`…`L5`, `S1`…`S5`, `coccyx`.
+static VERTEBRA_NAMES: [&str; 31] = [
+    "occiput", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10",
+    "T11", "T12", "L1", "L2", "L3", "L4", "L5", "S1", "S2", "S3", "S4", "S5", "coccyx",
+];
 
 /// The disc space (or joint) between a vertebra and the one below it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -718,6 +718,18 @@ mod tests {
         assert_eq!(LevelRef::Span(a, b).interspaces().map(|i| i.to_string()).collect::<Vec<_>>(), ["L3-L4", "L4-L5"]);
         assert_eq!(LevelRef::Span(a, b).vertebrae().count(), 3);
         assert_eq!(Interspace::below(Vertebra::new(b'c', 7).unwrap()).unwrap().region(), Region::Cervical);
+    }
+
+    #[test]
+    fn vertebra_names_are_region_letter_and_number() {
+        for (letter, count) in [(b'c', 7), (b't', 12), (b'l', 5), (b's', 5)] {
+            for n in 1..=count {
+                let name = format!("{}{n}", char::from(letter.to_ascii_uppercase()));
+                assert_eq!(Vertebra::new(letter, n).unwrap().to_string(), name);
+            }
+        }
+        assert_eq!(Vertebra::OCCIPUT.to_string(), "occiput");
+        assert_eq!(Vertebra::COCCYX.to_string(), "coccyx");
     }
 
     fn spelled(v: Vertebra) -> String {
