@@ -3,7 +3,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::PatternID;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
@@ -320,12 +319,15 @@ impl Lexicon {
         let concepts_end = self.concept_of.len();
         let triggers_end = concepts_end + self.trigger_of.len();
         let separators_start = triggers_end + phrase::PHRASES.len();
+        let dfa = &self.vocabulary;
         let found = self.walk(text);
         let room = found.len() / 2;
         let (mut concepts, mut triggers, mut phrases, mut separators) =
             (Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room));
-        for (end, pattern) in found {
-            let (start, pattern) = (end - self.vocabulary.pattern_len(pattern), pattern.as_usize());
+        let patterns =
+            found.into_iter().flat_map(|(end, s)| (0..dfa.match_len(s)).map(move |m| (end, dfa.match_pattern(s, m))));
+        for (end, pattern) in patterns {
+            let (start, pattern) = (end - dfa.pattern_len(pattern), pattern.as_usize());
             if pattern >= separators_start {
                 separators.push((start, end));
                 continue;
@@ -354,14 +356,15 @@ impl Lexicon {
         Matches { concepts: kept_concepts, triggers: kept_triggers, phrases, separators }
     }
 
-    /// Every vocabulary match in `text`, overlapping, as (end, pattern) in order of their ends.
+    /// Where the vocabulary matches in `text`, as (end, match state) in order of their ends: each
+    /// state's patterns are the matches ending there.
     ///
     /// The DFA is walked directly rather than through the crate's overlapping iterator (a call
     /// and a saved state per match), and as [`WALKS`] walks in step, one per slice of the text:
     /// each transition waits on a table read, and independent chains of reads overlap in the
     /// processor. A walk after the first starts a longest pattern early and reports only matches
     /// ending in its own slice, so each match is found exactly once.
-    fn walk(&self, text: &[u8]) -> Vec<(usize, PatternID)> {
+    fn walk(&self, text: &[u8]) -> Vec<(usize, StateID)> {
         let dfa = &self.vocabulary;
         let slice = text.len().div_ceil(WALKS).max(1);
         let lead = dfa.max_pattern_len().saturating_sub(1);
@@ -371,7 +374,7 @@ impl Lexicon {
         let to: [usize; WALKS] = std::array::from_fn(|w| ((w + 1) * slice).min(text.len()));
         let steps = (0..WALKS).map(|w| to[w] - from[w]).max().unwrap_or(0);
         // About one match per 17 bytes in the corpus: room for twice that, so a walk rarely grows.
-        let mut found: [Vec<(usize, PatternID)>; WALKS] =
+        let mut found: [Vec<(usize, StateID)>; WALKS] =
             std::array::from_fn(|w| Vec::with_capacity((to[w] - from[w]) / 8));
         let mut state = [self.vocabulary_start; WALKS];
         for k in 0..steps {
@@ -383,7 +386,7 @@ impl Lexicon {
                 state[w] = dfa.next_state(Anchored::No, state[w], text[j]);
                 let s = state[w];
                 if dfa.is_special(s) && dfa.is_match(s) && j >= own[w] {
-                    found[w].extend((0..dfa.match_len(s)).map(|m| (j + 1, dfa.match_pattern(s, m))));
+                    found[w].push((j + 1, s));
                 }
             }
         }
@@ -503,7 +506,7 @@ mod tests {
             for (i, &b) in text.iter().enumerate() {
                 state = dfa.next_state(Anchored::No, state, b);
                 if dfa.is_match(state) {
-                    one.extend((0..dfa.match_len(state)).map(|k| (i + 1, dfa.match_pattern(state, k))));
+                    one.push((i + 1, state));
                 }
             }
             proptest::prop_assert_eq!(l.walk(&text), one);
