@@ -30,9 +30,9 @@ pub(crate) fn mask(block: &[u8], set: &ByteSet) -> u64 {
     m
 }
 
-/// Positions in `s`, in order, read as the set bits of a mask per 64-byte block (the last block
-/// may be shorter): `block_mask` is called on each block in turn, so it may carry state from one
-/// block to the next.
+/// Positions in `s` from a block start on, in order, read as the set bits of a mask per 64-byte
+/// block (the last block may be shorter): `block_mask` is called on each block in turn, so it
+/// may carry state from one block to the next.
 pub(crate) struct Positions<'s, F> {
     s: &'s [u8],
     block_mask: F,
@@ -43,14 +43,16 @@ pub(crate) struct Positions<'s, F> {
 }
 
 impl<'s, F: FnMut(&[u8]) -> u64> Positions<'s, F> {
-    pub(crate) fn new(s: &'s [u8], block_mask: F) -> Positions<'s, F> {
-        Positions { s, block_mask, next: 0, bits: 0 }
+    /// The positions from the block that starts at `at` (a multiple of 64) on.
+    pub(crate) fn new(s: &'s [u8], at: usize, block_mask: F) -> Positions<'s, F> {
+        debug_assert!(at % 64 == 0, "blocks start at multiples of 64");
+        Positions { s, block_mask, next: at, bits: 0 }
     }
 }
 
 /// The positions in `s` of the bytes in a set, in order.
 pub(crate) fn positions<'s>(s: &'s [u8], set: &'static ByteSet) -> Positions<'s, impl FnMut(&[u8]) -> u64> {
-    Positions::new(s, move |block| mask(block, set))
+    Positions::new(s, 0, move |block| mask(block, set))
 }
 
 impl<F: FnMut(&[u8]) -> u64> Iterator for Positions<'_, F> {

@@ -422,7 +422,7 @@ fn scan_from(
     // first two bytes can begin one, so the scan visits only those, skipping any inside a
     // mention found. A mention never holds a nonexistent name (its ends are real vertebrae), so
     // checking the word starts visited finds them all.
-    for start in word_starts(s).skip_while(|&w| w < from) {
+    for start in word_starts(s, from) {
         if start < i {
             continue;
         }
@@ -516,17 +516,19 @@ fn scan_from(
     first_bare
 }
 
-/// The word starts (a word byte after a non-word byte or the text's start), in order, found 64
-/// bytes at a time (see [`crate::bytes`]).
-fn word_starts(s: &[u8]) -> impl Iterator<Item = usize> + '_ {
+/// The word starts (a word byte after a non-word byte or the text's start) from `from` on, in
+/// order, found 64 bytes at a time (see [`crate::bytes`]) from the block holding `from`.
+fn word_starts(s: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    let block = from / 64 * 64;
     // Whether the last byte of the block before was a word byte.
-    let mut in_word = false;
-    Positions::new(s, move |block| {
+    let mut in_word = block > 0 && is_word(s[block - 1]);
+    Positions::new(s, block, move |block| {
         let word = mask(block, &WORD_BYTES);
         let after_word = (word << 1) | u64::from(in_word);
         in_word = word >> 63 == 1;
         word & !after_word
     })
+    .skip_while(move |&w| w < from)
 }
 
 /// Word bytes: ASCII letters and digits.
@@ -780,6 +782,19 @@ mod tests {
             let mut later = scan_all(text.as_bytes(), None);
             later.read_bare_in(text.as_bytes(), region);
             prop_assert_eq!(later.mentions, scan(text.as_bytes(), region), "{}", text);
+        }
+
+        /// The word starts from any offset on are those of the definition, whichever block
+        /// the offset falls in.
+        #[test]
+        fn word_starts_from_any_offset(
+            text in proptest::collection::vec(prop_oneof![Just(b' '), Just(b'-'), b'a'..=b'z', b'0'..=b'9'], 0..300),
+            from in 0usize..300,
+        ) {
+            let from = from.min(text.len());
+            let want: Vec<usize> =
+                (from..text.len()).filter(|&i| is_word(text[i]) && (i == 0 || !is_word(text[i - 1]))).collect();
+            prop_assert_eq!(word_starts(&text, from).collect::<Vec<_>>(), want);
         }
 
         /// Skipping the word starts that cannot begin a mention loses nothing: the scan finds
