@@ -45,7 +45,7 @@ pub(crate) struct Positions<'s, F> {
 impl<'s, F: FnMut(&[u8]) -> u64> Positions<'s, F> {
     /// The positions from the block that starts at `at` (a multiple of 64) on.
     pub(crate) fn new(s: &'s [u8], at: usize, block_mask: F) -> Positions<'s, F> {
-        debug_assert!(at % 64 == 0, "blocks start at multiples of 64");
+        debug_assert!(at.is_multiple_of(64), "blocks start at multiples of 64");
         Positions { s, block_mask, next: at, bits: 0 }
     }
 }
