@@ -390,7 +390,7 @@ impl LevelScan {
     pub(crate) fn read_bare_in(&mut self, s: &[u8], region: Option<Region>) {
         if let (Some((at, before)), Some(_)) = (self.first_bare, region) {
             self.mentions.truncate(before);
-            scan_from(s, region, at, may_begin_mention, &mut self.mentions, &mut Vec::new());
+            scan_from(s, region, at, mention_starts(s, at), &mut self.mentions, &mut Vec::new());
             self.first_bare = None;
         }
     }
@@ -400,19 +400,19 @@ impl LevelScan {
 pub(crate) fn scan_all(s: &[u8], region: Option<Region>) -> LevelScan {
     let mut mentions = Vec::with_capacity(s.len() / 64);
     let mut nonexistent = Vec::new();
-    let first_bare = scan_from(s, region, 0, may_begin_mention, &mut mentions, &mut nonexistent);
+    let first_bare = scan_from(s, region, 0, mention_starts(s, 0), &mut mentions, &mut nonexistent);
     LevelScan { mentions, first_bare, nonexistent }
 }
 
 /// The grammar from the word start `from` on, in the state a scan from the start has there:
 /// appends the mentions and nonexistent names found and returns where a bare interspace is
-/// first read (with the number of mentions before it). Word starts for which `may_begin` is
-/// false are skipped ([`may_begin_mention`]; the tests pass one that skips none).
+/// first read (with the number of mentions before it). It tries the word starts of `starts`
+/// from `from` on ([`mention_starts`]; the tests pass all [`word_starts`]).
 fn scan_from(
     s: &[u8],
     region: Option<Region>,
     from: usize,
-    may_begin: impl Fn(&[u8], usize) -> bool,
+    starts: impl Iterator<Item = usize>,
     out: &mut Vec<LevelMention>,
     nonexistent: &mut Vec<(usize, usize)>,
 ) -> Option<(usize, usize)> {
@@ -422,14 +422,11 @@ fn scan_from(
     // first two bytes can begin one, so the scan visits only those, skipping any inside a
     // mention found. A mention never holds a nonexistent name (its ends are real vertebrae), so
     // checking the word starts visited finds them all.
-    for start in word_starts(s, from) {
+    for start in starts {
         if start < i {
             continue;
         }
         i = start;
-        if !may_begin(s, i) {
-            continue;
-        }
         let b = s[i];
         if matches!(b, b'c' | b't' | b'l')
             && let Some(end) = nonexistent_at(s, i)
@@ -516,34 +513,49 @@ fn scan_from(
     first_bare
 }
 
-/// The word starts (a word byte after a non-word byte or the text's start) from `from` on, in
-/// order, found 64 bytes at a time (see [`crate::bytes`]) from the block holding `from`.
-fn word_starts(s: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
-    let block = from / 64 * 64;
-    // Whether the last byte of the block before was a word byte.
-    let mut in_word = block > 0 && is_word(s[block - 1]);
-    Positions::new(s, block, move |block| {
-        let word = mask(block, &WORD_BYTES);
-        let after_word = (word << 1) | u64::from(in_word);
-        in_word = word >> 63 == 1;
-        word & !after_word
-    })
-    .skip_while(move |&w| w < from)
+/// The word starts (a word byte after a non-word byte) of a block of up to 64 bytes as bits,
+/// given whether the byte before the block is a word byte; `in_word` becomes whether the block's
+/// 64th byte is one.
+fn word_start_bits(block: &[u8], in_word: &mut bool) -> u64 {
+    let word = mask(block, &WORD_BYTES);
+    let after_word = (word << 1) | u64::from(*in_word);
+    *in_word = word >> 63 == 1;
+    word & !after_word
 }
 
 /// Word bytes: ASCII letters and digits.
 static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
 
+/// The word starts from `from` on at which a level mention or a nonexistent name can begin.
+/// Each block's word starts are put to the two-byte test ([`MENTION_PAIRS`]) without a branch
+/// on its answer, which is unpredictable; the few that pass are put to the three-letter test.
+fn mention_starts(s: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut block = from / 64 * 64;
+    let mut in_word = block > 0 && is_word(s[block - 1]);
+    Positions::new(s, block, move |bytes| {
+        let (mut starts, mut pass) = (word_start_bits(bytes, &mut in_word), 0);
+        while starts != 0 {
+            let j = starts.trailing_zeros();
+            starts &= starts - 1;
+            pass |= u64::from(pair_may_begin(s, block + j as usize)) << j;
+        }
+        block += 64;
+        pass
+    })
+    .filter(move |&i| i >= from && third_may_begin(s, i))
+}
+
 /// Whether a level mention or a nonexistent name can begin at `i`, by its first two bytes (see
 /// [`MENTION_PAIRS`]); the last byte of the text is always let through.
-fn may_begin_mention(s: &[u8], i: usize) -> bool {
-    let Some(&b1) = s.get(i + 1) else { return true };
-    if MENTION_PAIRS[s[i] as usize][b1 as usize / 64] >> (b1 % 64) & 1 == 0 {
-        return false;
-    }
-    // Two letters begin only a vertebra, pelvis or count word: check the third, which turns
-    // away the many common words that share two ("the", "pedicle", "second", "only").
-    !(s[i].is_ascii_alphabetic() && b1.is_ascii_alphabetic())
+fn pair_may_begin(s: &[u8], i: usize) -> bool {
+    s.get(i + 1).is_none_or(|&b1| MENTION_PAIRS[s[i] as usize][b1 as usize / 64] >> (b1 % 64) & 1 == 1)
+}
+
+/// Whether a word start that passed [`pair_may_begin`] can begin a mention by its first three
+/// bytes: two letters begin only a vertebra, pelvis or count word, and the third turns away the
+/// many common words that share two ("the", "pedicle", "second", "only").
+fn third_may_begin(s: &[u8], i: usize) -> bool {
+    !(s[i].is_ascii_alphabetic() && s.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
         || s.get(i..i + 3).is_some_and(|p| WORD_PREFIXES.iter().any(|w| w == p))
 }
 
@@ -734,6 +746,13 @@ mod tests {
         assert_eq!(Vertebra::COCCYX.to_string(), "coccyx");
     }
 
+    /// Every word start from `from` on, found a block at a time as [`mention_starts`] does.
+    fn word_starts(s: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+        let block = from / 64 * 64;
+        let mut in_word = block > 0 && is_word(s[block - 1]);
+        Positions::new(s, block, move |bytes| word_start_bits(bytes, &mut in_word)).skip_while(move |&w| w < from)
+    }
+
     fn spelled(v: Vertebra) -> String {
         v.to_string()
     }
@@ -784,17 +803,23 @@ mod tests {
             prop_assert_eq!(later.mentions, scan(text.as_bytes(), region), "{}", text);
         }
 
-        /// The word starts from any offset on are those of the definition, whichever block
-        /// the offset falls in.
+        /// The candidate starts from any offset on are those of the definition, byte by byte,
+        /// whichever block the offset falls in.
         #[test]
-        fn word_starts_from_any_offset(
-            text in proptest::collection::vec(prop_oneof![Just(b' '), Just(b'-'), b'a'..=b'z', b'0'..=b'9'], 0..300),
-            from in 0usize..300,
+        fn mention_starts_from_any_offset(
+            text in proptest::collection::vec(
+                prop_oneof![Just(b' '), Just(b'-'), b'a'..=b'z', b'0'..=b'9', Just(b'l'), Just(b't')],
+                0..300,
+            ),
+            // Often a block start, where a word may run on from the block before.
+            from in prop_oneof![0usize..300, (0usize..5).prop_map(|k| k * 64)],
         ) {
             let from = from.min(text.len());
-            let want: Vec<usize> =
-                (from..text.len()).filter(|&i| is_word(text[i]) && (i == 0 || !is_word(text[i - 1]))).collect();
-            prop_assert_eq!(word_starts(&text, from).collect::<Vec<_>>(), want);
+            let want: Vec<usize> = (from..text.len())
+                .filter(|&i| is_word(text[i]) && (i == 0 || !is_word(text[i - 1])))
+                .filter(|&i| pair_may_begin(&text, i) && third_may_begin(&text, i))
+                .collect();
+            prop_assert_eq!(mention_starts(&text, from).collect::<Vec<_>>(), want);
         }
 
         /// Skipping the word starts that cannot begin a mention loses nothing: the scan finds
@@ -816,9 +841,9 @@ mod tests {
             let region = [None, Some(Region::Cervical), Some(Region::Thoracic), Some(Region::Lumbar)][r];
             let s = text.as_bytes();
             let (mut all, mut all_nonexistent) = (Vec::new(), Vec::new());
-            let all_bare = scan_from(s, region, 0, |_, _| true, &mut all, &mut all_nonexistent);
+            let all_bare = scan_from(s, region, 0, word_starts(s, 0), &mut all, &mut all_nonexistent);
             let (mut some, mut some_nonexistent) = (Vec::new(), Vec::new());
-            let some_bare = scan_from(s, region, 0, may_begin_mention, &mut some, &mut some_nonexistent);
+            let some_bare = scan_from(s, region, 0, mention_starts(s, 0), &mut some, &mut some_nonexistent);
             prop_assert_eq!(some, all, "{}", text);
             prop_assert_eq!(some_nonexistent, all_nonexistent);
             prop_assert_eq!(some_bare, all_bare);
