@@ -1,7 +1,7 @@
 //! A parsed note: sections, sentences, level mentions and concept mentions with their ConText
 //! categories. Parsing never fails and never panics: odd input yields fewer mentions.
 
-use crate::bytes::{ByteSet, byte_set, positions};
+use crate::bytes::{positions, sentence_punctuation_mask};
 use crate::concept::Concept;
 use crate::level::{self, LevelRef, Region};
 use crate::lexicon::{ContextCategory, ContextRule, Direction, Hit, Lexicon, SectionKind};
@@ -446,7 +446,7 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
             *s = i + 1;
         }
     };
-    for i in positions(&t[start..end], &MAY_END_SENTENCE).map(|p| start + p) {
+    for i in positions(&t[start..end], sentence_punctuation_mask).map(|p| start + p) {
         while let Some(&(b, nl)) = breaks.next_if(|(b, _)| *b < i) {
             at_break(out, &mut s, b, nl);
         }
@@ -491,10 +491,6 @@ fn split_sentences(norm: &Normalized<'_>, start: usize, end: usize, section: usi
     }
     push(out, s, end);
 }
-
-/// The bytes `split_sentences` looks at besides line breaks: sentence punctuation, and the comma
-/// before a list number.
-static MAY_END_SENTENCE: ByteSet = byte_set!(|b| matches!(b, b'.' | b'?' | b'!' | b';' | b','));
 
 /// The sentence of each of a run of positions given in order, found by moving forward through
 /// the sentences rather than by a search per position.

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::bytes::{ByteSet, Positions, byte_set, mask};
+use crate::bytes::{ByteSet, Positions, byte_set, word_mask};
 
 /// One vertebra, from the occiput (0) down the column: C1–C7 (1–7), T1–T12 (8–19),
 /// L1–L5 (20–24), S1–S5 (25–29), coccyx (30).
@@ -165,6 +165,9 @@ pub struct LevelMention {
 fn is_word(b: u8) -> bool {
     WORD_BYTES[b as usize]
 }
+
+/// Word bytes: ASCII letters and digits (a block at a time: [`word_mask`]).
+static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
 
 fn boundary_before(s: &[u8], i: usize) -> bool {
     i == 0 || !is_word(s[i - 1])
@@ -517,14 +520,11 @@ fn scan_from(
 /// given whether the byte before the block is a word byte; `in_word` becomes whether the block's
 /// 64th byte is one.
 fn word_start_bits(block: &[u8], in_word: &mut bool) -> u64 {
-    let word = mask(block, &WORD_BYTES);
+    let word = word_mask(block);
     let after_word = (word << 1) | u64::from(*in_word);
     *in_word = word >> 63 == 1;
     word & !after_word
 }
-
-/// Word bytes: ASCII letters and digits.
-static WORD_BYTES: ByteSet = byte_set!(|b| b.is_ascii_alphanumeric());
 
 /// The word starts from `from` on at which a level mention or a nonexistent name can begin.
 /// Each block's word starts are put to the two-byte test ([`MENTION_PAIRS`]) without a branch
