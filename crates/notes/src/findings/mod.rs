@@ -45,6 +45,62 @@ fn source_of(kind: SectionKind) -> Source {
     if kind == SectionKind::Procedures { Source::Header } else { Source::Narrative }
 }
 
+/// A set of interspaces, a bit per interspace by the index of its upper vertebra: a mention's
+/// interspaces without a vector for each of the many times the rules ask for them. Iterates in
+/// order from the skull down.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Interspaces(u32);
+
+impl Interspaces {
+    /// The set of the interspaces below the vertebrae whose indexes are the set bits (a bit whose
+    /// vertebra has no interspace below it is dropped).
+    fn from_bits(bits: u32) -> Interspaces {
+        InterspacesIter(bits).collect()
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The first (highest) interspace.
+    fn first(self) -> Option<Interspace> {
+        self.into_iter().next()
+    }
+}
+
+impl FromIterator<Interspace> for Interspaces {
+    fn from_iter<I: IntoIterator<Item = Interspace>>(iter: I) -> Interspaces {
+        Interspaces(iter.into_iter().fold(0, |bits, i| bits | 1 << i.upper().index()))
+    }
+}
+
+impl IntoIterator for Interspaces {
+    type Item = Interspace;
+    type IntoIter = InterspacesIter;
+
+    fn into_iter(self) -> InterspacesIter {
+        InterspacesIter(self.0)
+    }
+}
+
+/// The interspaces of an [`Interspaces`], in order.
+struct InterspacesIter(u32);
+
+impl Iterator for InterspacesIter {
+    type Item = Interspace;
+
+    fn next(&mut self) -> Option<Interspace> {
+        while self.0 != 0 {
+            let i = self.0.trailing_zeros() as u8;
+            self.0 &= self.0 - 1;
+            if let Some(interspace) = Vertebra::from_index(i).and_then(Interspace::below) {
+                return Some(interspace);
+            }
+        }
+        None
+    }
+}
+
 /// A bound mention with everything the rules look at.
 struct M<'d> {
     hit: &'d ConceptHit,
@@ -66,7 +122,7 @@ impl M<'_> {
         e
     }
 
-    fn interspaces(&self) -> Vec<Interspace> {
+    fn interspaces(&self) -> Interspaces {
         // A bit per interspace, by the index of its upper vertebra (0–29): the set comes out in
         // order and without repeats, with no vector per level.
         let below = |a: Vertebra, b: Vertebra| (1u32 << b.index()) - (1u32 << a.index().min(b.index()));
@@ -90,13 +146,7 @@ impl M<'_> {
         {
             bits = below(lo, hi);
         }
-        let mut out = Vec::with_capacity(bits.count_ones() as usize);
-        while bits != 0 {
-            let i = bits.trailing_zeros() as u8;
-            bits &= bits - 1;
-            out.extend(Vertebra::from_index(i).and_then(Interspace::below));
-        }
-        out
+        Interspaces::from_bits(bits)
     }
 
     fn vertebrae(&self) -> Vec<Vertebra> {
@@ -638,7 +688,7 @@ fn infer_interbody(
     }
 }
 
-fn region_of(is: &[Interspace]) -> Option<Region> {
+fn region_of(is: Interspaces) -> Option<Region> {
     is.first().map(|i| i.region())
 }
 
@@ -690,7 +740,7 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
                 }
             }
             Concept::InterbodyFusion => {
-                let kind = infer_interbody(r, sentence, region_of(&is).or(r.doc.region), approach);
+                let kind = infer_interbody(r, sentence, region_of(is).or(r.doc.region), approach);
                 for i in is {
                     push_fusion(&mut all, i, FusionKind::Interbody(kind), source, !m.from_focus, m.evidence());
                 }
@@ -2273,7 +2323,7 @@ mod tests {
             }
             expected.sort();
             expected.dedup();
-            prop_assert_eq!(m.interspaces(), expected);
+            prop_assert_eq!(m.interspaces().into_iter().collect::<Vec<_>>(), expected);
         }
     }
 }
