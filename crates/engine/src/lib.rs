@@ -142,6 +142,6 @@ impl Engine {
                 EngineError::UnknownLocality { locality: id.to_string(), suggestions }
             }
         })?;
-        Ok(report::build(doc, findings, &proposal, &priced, self.knowledge()))
+        Ok(report::build(doc, findings, proposal, priced, self.knowledge()))
     }
 }

@@ -354,11 +354,11 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
     }
 }
 
-/// Converts the engine's results into the report.
-pub(crate) fn build(doc: &Document<'_>, f: &Findings, p: &Proposal, priced: &PricedClaim, k: &Knowledge) -> Report {
+/// Converts the engine's results into the report, moving their text into it.
+pub(crate) fn build(doc: &Document<'_>, f: &Findings, p: Proposal, priced: PricedClaim, k: &Knowledge) -> Report {
     let lines = p
         .lines
-        .iter()
+        .into_iter()
         .map(|l| LineView {
             code: l.code.to_string(),
             modifiers: l.modifiers.iter().map(ToString::to_string).collect(),
@@ -366,10 +366,10 @@ pub(crate) fn build(doc: &Document<'_>, f: &Findings, p: &Proposal, priced: &Pri
             token: l.token(),
             rule: l.rule,
             rule_name: interspace_coding::rules::rule(l.rule).map_or("", |r| r.name),
-            rationale: l.rationale.clone(),
             confidence: l.confidence.name(),
             name: k.code(l.code).map(|c| c.name.clone()),
             evidence: ev(doc, &l.evidence),
+            rationale: l.rationale,
         })
         .collect();
     Report {
@@ -379,27 +379,21 @@ pub(crate) fn build(doc: &Document<'_>, f: &Findings, p: &Proposal, priced: &Pri
         lines,
         pcs: p
             .pcs
-            .iter()
+            .into_iter()
             .map(|c| PcsView {
-                code: c.code.clone(),
-                title: c.title.clone(),
-                rationale: c.rationale.clone(),
-                drg_families: c.drg_families.clone(),
+                code: c.code,
+                title: c.title,
+                rationale: c.rationale,
+                drg_families: c.drg_families,
                 verify: c.verify,
             })
             .collect(),
         gaps: p
             .gaps
-            .iter()
-            .map(|g| GapView {
-                element: g.element.clone(),
-                label: g.label.clone(),
-                why: g.why.clone(),
-                template: g.template.clone(),
-                codes: g.codes.clone(),
-            })
+            .into_iter()
+            .map(|g| GapView { element: g.element, label: g.label, why: g.why, template: g.template, codes: g.codes })
             .collect(),
-        notes: p.notes.iter().map(|n| NoteView { rule: n.rule, message: n.message.clone() }).collect(),
+        notes: p.notes.into_iter().map(|n| NoteView { rule: n.rule, message: n.message }).collect(),
         price: PriceView {
             year: priced.year,
             locality: priced.locality.as_ref().map(|l| l.id.to_string()),
@@ -408,12 +402,12 @@ pub(crate) fn build(doc: &Document<'_>, f: &Findings, p: &Proposal, priced: &Pri
             total: priced.total,
             lines: priced
                 .lines
-                .iter()
+                .into_iter()
                 .map(|l| PricedLineView {
                     token: l.line.to_string(),
                     fee_schedule: l.fee_schedule,
                     allowed: l.allowed,
-                    not_paid: l.not_paid.clone(),
+                    not_paid: l.not_paid,
                     adjustments: l
                         .adjustments
                         .iter()
@@ -422,7 +416,7 @@ pub(crate) fn build(doc: &Document<'_>, f: &Findings, p: &Proposal, priced: &Pri
                         .collect(),
                 })
                 .collect(),
-            caveats: priced.caveats.clone(),
+            caveats: priced.caveats,
         },
     }
 }
