@@ -178,7 +178,7 @@ fn ev(doc: &Document<'_>, spans: &[Span]) -> Vec<Evidence> {
     let mut evidence = Vec::with_capacity(spans.len());
     evidence.extend(
         spans
-            .into_iter()
+            .iter()
             .filter(|s| {
                 s.start <= s.end
                     && s.end <= text.len()
