@@ -11,6 +11,7 @@
 #   tools/load-test.sh
 #   DURATION=10 RATE=500 PORT=18081 tools/load-test.sh
 #   SOAK=600 tools/load-test.sh          # and then ten minutes at 1,000 req/s
+#   BIN=target/pgo/release tools/load-test.sh   # binaries built elsewhere (tools/pgo-build.sh)
 #
 # Needs wrk (Debian package `wrk`), jq and curl. The analyze bodies are the corpus notes as
 # {"text": …} JSON; note text is never printed. Build output goes to stderr.
@@ -55,9 +56,14 @@ fail() {
   exit 1
 }
 
-echo "building: cargo build --release --locked --bins" >&2
-cargo build --release --locked --bins >&2
-BIN=target/release
+if [[ -z ${BIN:-} ]]; then
+  echo "building: cargo build --release --locked --bins" >&2
+  cargo build --release --locked --bins >&2
+  BIN=target/release
+fi
+for bin in interspace interspace-loadgen; do
+  [[ -x $BIN/$bin ]] || { echo "error: no $BIN/$bin (BIN names the folder of the built binaries)" >&2; exit 2; }
+done
 BASE="http://127.0.0.1:$PORT"
 DB="sqlite://$TMP/load.db"
 ANALYZE="$BASE/api/v1/analyze"
