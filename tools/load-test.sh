@@ -36,25 +36,8 @@ for tool in wrk jq curl; do
   command -v "$tool" >/dev/null || { echo "error: $tool is needed" >&2; exit 2; }
 done
 
-TMP=$(mktemp -d)
-PID=
-cleanup() {
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID"
-    wait "$PID" || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAILED: $*"
-  if [[ -f $TMP/server.log ]]; then
-    echo "last lines of the server log:"
-    tail -n 20 "$TMP/server.log" | sed 's/^/    /'
-  fi
-  exit 1
-}
+# shellcheck source=tools/server.sh
+source tools/server.sh
 
 if [[ -z ${BIN:-} ]]; then
   echo "building: cargo build --release --locked --bins" >&2
@@ -64,38 +47,12 @@ fi
 for bin in interspace interspace-loadgen; do
   [[ -x $BIN/$bin ]] || { echo "error: no $BIN/$bin (BIN names the folder of the built binaries)" >&2; exit 2; }
 done
-BASE="http://127.0.0.1:$PORT"
-DB="sqlite://$TMP/load.db"
-ANALYZE="$BASE/api/v1/analyze"
-PAGE="$BASE/codes/$CODE"
-
-if curl -s -o /dev/null "$BASE/"; then
-  echo "error: something already listens on port $PORT (set PORT=…)" >&2
-  exit 2
-fi
 
 # --- the server ------------------------------------------------------------------------------
-INTERSPACE_PASSWORD="load-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-export INTERSPACE_PASSWORD
-"$BIN/interspace" serve --addr "127.0.0.1:$PORT" --db "$DB" --create-admin admin --public-reference \
-  --max-in-flight "$MAX_IN_FLIGHT" 2>"$TMP/server.log" &
-PID=$!
-for _ in $(seq 150); do
-  curl -fs -o /dev/null "$BASE/healthz" && break
-  kill -0 "$PID" 2>/dev/null || fail "the server did not start"
-  sleep 0.2
-done
-curl -fs -o /dev/null "$BASE/healthz" || fail "the server does not answer /healthz"
-KEY=$("$BIN/interspace" user key admin --label load --db "$DB" 2>/dev/null)
-AUTH="Authorization: Bearer $KEY"
-
-mkdir "$TMP/bodies"
-for note in "$NOTES"/*.txt; do
-  jq -Rs '{text: .}' "$note" >"$TMP/bodies/$(basename "$note" .txt).json"
-done
-BODIES=("$TMP"/bodies/*.json)
-BODY_ARGS=()
-for b in "${BODIES[@]}"; do BODY_ARGS+=(--body "$b"); done
+start_server "$BIN" "$PORT" --max-in-flight "$MAX_IN_FLIGHT"
+ANALYZE="$BASE/api/v1/analyze"
+PAGE="$BASE/codes/$CODE"
+note_bodies "$NOTES"
 
 MEMORY=()
 memory() { # label

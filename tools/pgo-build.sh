@@ -37,16 +37,8 @@ done
 OUT=$PWD/target/pgo
 PROFILES=$OUT/profiles
 INSTRUMENTED=$OUT/instrumented/release
-TMP=$(mktemp -d)
-PID=
-cleanup() {
-  if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID"
-    wait "$PID" || true
-  fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
+# shellcheck source=tools/server.sh
+source tools/server.sh
 
 echo "== 1/3 instrumented build" >&2
 RUSTFLAGS="-Cprofile-generate=$PROFILES" cargo build --release --locked --bins --target-dir "$OUT/instrumented" >&2
@@ -68,36 +60,17 @@ run search presacral
 run price 22633 22853 22840 20936 --locality 10112-00
 
 # The server: the same work through HTTP, then a clean stop so the profile is written.
-DB="sqlite://$TMP/pgo.db"
-BASE="http://127.0.0.1:$PORT"
-if curl -s -o /dev/null "$BASE/"; then
-  echo "error: something already listens on port $PORT (set PORT=…)" >&2
-  exit 2
-fi
-INTERSPACE_PASSWORD="pgo-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-export INTERSPACE_PASSWORD
-"$INSTRUMENTED/interspace" serve --addr "127.0.0.1:$PORT" --db "$DB" --create-admin admin --public-reference \
-  2>"$TMP/server.log" &
-PID=$!
-for _ in $(seq 150); do
-  curl -fs -o /dev/null "$BASE/healthz" && break
-  kill -0 "$PID" 2>/dev/null || { echo "error: the server did not start" >&2; exit 1; }
-  sleep 0.2
-done
-KEY=$("$INSTRUMENTED/interspace" user key admin --label pgo --db "$DB" 2>/dev/null)
-bodies=()
-for note in corpus/holdout/*.txt corpus/holdout2/*.txt; do
-  jq -Rs '{text: .}' "$note" >"$TMP/$(basename "$note" .txt).json"
-  bodies+=(--body "$TMP/$(basename "$note" .txt).json")
-done
+start_server "$INSTRUMENTED" "$PORT"
+note_bodies corpus/holdout corpus/holdout2
 "$INSTRUMENTED/interspace-loadgen" --url "$BASE/api/v1/analyze" --rate 500 --duration 6 --connections 16 \
-  --method POST -H "Authorization: Bearer $KEY" "${bodies[@]}" >/dev/null
-"$INSTRUMENTED/interspace-loadgen" --url "$BASE/codes/22633" --rate 500 --duration 4 --connections 16 >/dev/null
-kill -TERM "$PID"
-wait "$PID" || true
-PID=
+  --method POST -H "$AUTH" "${BODY_ARGS[@]}" >&2
+"$INSTRUMENTED/interspace-loadgen" --url "$BASE/codes/22633" --rate 500 --duration 4 --connections 16 >&2
+stop_server
 
 echo "== 3/3 optimized build" >&2
-"$PROFDATA" merge -o "$OUT/merged.profdata" "$PROFILES"
-RUSTFLAGS="-Cprofile-use=$OUT/merged.profdata" cargo build --release --locked --bins --target-dir "$OUT" >&2
+"$PROFDATA" merge -o "$TMP/merged.profdata" "$PROFILES"
+# Named by its content, so that a new profile changes the flags and cargo rebuilds with it.
+PROFILE=$OUT/profile-$(sha256sum "$TMP/merged.profdata" | cut -c1-16).profdata
+mv "$TMP/merged.profdata" "$PROFILE"
+RUSTFLAGS="-Cprofile-use=$PROFILE" cargo build --release --locked --bins --target-dir "$OUT" >&2
 echo "$OUT/release/interspace"
