@@ -89,7 +89,7 @@ Examples:
 
     /// Measure throughput: notes/s and MB/s (one thread and all cores), claims/s, start-up, memory
     #[command(
-        after_help = "Example:\n  interspace bench --notes corpus/notes --count 10000 --claims crates/edits/tests/claims"
+        after_help = "Examples:\n  interspace bench --notes corpus/notes --count 10000 --claims crates/edits/tests/claims\n  interspace bench --notes corpus/notes corpus/holdout corpus/holdout2 --min-bytes 4000 --count 20000\n\nCycle many different notes: a processor that sees the same few notes again and again learns\ntheir branches, and the figures come out higher than on a stream of new notes."
     )]
     Bench(BenchArgs),
 
@@ -110,9 +110,12 @@ Examples:
 
 #[derive(Debug, Args)]
 pub(crate) struct BenchArgs {
-    /// Folder of .txt notes, cycled to --count notes
-    #[arg(long, default_value = "corpus/notes")]
-    pub notes: PathBuf,
+    /// Folders of .txt notes, cycled to --count notes
+    #[arg(long, num_args = 1.., default_value = "corpus/notes")]
+    pub notes: Vec<PathBuf>,
+    /// Only the notes of at least this many bytes
+    #[arg(long, default_value_t = 0, value_name = "BYTES")]
+    pub min_bytes: usize,
     /// Notes to analyze
     #[arg(long, default_value_t = 10_000)]
     pub count: usize,
@@ -122,7 +125,7 @@ pub(crate) struct BenchArgs {
     #[arg(long, default_value_t = 100_000)]
     pub claims_count: usize,
     /// Also run a peer program on the same notes and print how many times faster Interspace is
-    /// on one core: it is run as `PEER NOTES_DIR --repeat N` and must print `notes_per_s=…`
+    /// on one core: it is run as `PEER NOTE_FILE… --repeat N` and must print `notes_per_s=…`
     /// (`tools/medspacy_peer.py`, which needs `pip install medspacy==1.3.1`)
     #[arg(long, value_name = "PROGRAM")]
     pub peer: Option<PathBuf>,

@@ -312,10 +312,10 @@ fn corpus_notes() -> PathBuf {
 #[test]
 fn bench_reports_the_ratio_to_the_peer() {
     let dir = tempfile::tempdir().unwrap();
-    // The peer is given the notes folder and `--repeat N`.
+    // The peer is given the note files and `--repeat N`: all 88 corpus notes here.
     let peer = fake_peer(
         dir.path(),
-        r#"[ -d "$1" ] && [ "$2" = --repeat ] && [ "$3" = 2 ] || { echo "bad arguments: $*" >&2; exit 3; }
+        r#"[ "$#" = 90 ] && [ -f "$1" ] && [ "${89}" = --repeat ] && [ "${90}" = 2 ] || { echo "bad arguments: $*" >&2; exit 3; }
 echo "peer fake notes=3 seconds=1.5 notes_per_s=2.0 concepts=0""#,
     );
     let notes = corpus_notes();
@@ -343,6 +343,41 @@ echo "peer fake notes=3 seconds=1.5 notes_per_s=2.0 concepts=0""#,
     assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("peer 2.0 notes/s") && text.contains("× the peer"), "{text}");
+}
+
+/// Notes from several folders, only those of at least `--min-bytes`; the peer gets the same files.
+#[test]
+fn bench_takes_several_folders_and_a_minimum_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let (small, large) = (dir.path().join("small"), dir.path().join("large"));
+    std::fs::create_dir_all(&small).unwrap();
+    std::fs::create_dir_all(&large).unwrap();
+    let note = std::fs::read_to_string(corpus_notes().join("lumbar-001.txt")).unwrap();
+    std::fs::write(small.join("a.txt"), &note[..1000]).unwrap();
+    std::fs::write(small.join("b.txt"), &note).unwrap();
+    std::fs::write(large.join("c.txt"), &note).unwrap();
+    std::fs::write(large.join("d.md"), &note).unwrap();
+    let peer = fake_peer(
+        dir.path(),
+        r#"case "$*" in */small/b.txt\ */large/c.txt\ --repeat\ 1) ;; *) echo "bad arguments: $*" >&2; exit 3;; esac
+echo "notes_per_s=4.0""#,
+    );
+    let out = interspace()
+        .args(["bench", "--count", "10", "--json", "--peer-repeat", "1", "--min-bytes", "2000", "--notes"])
+        .args([&small, &large])
+        .arg("--peer")
+        .arg(&peer)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((f["notes"].as_u64(), f["distinct_notes"].as_u64()), (Some(10), Some(2)));
+    assert_eq!(f["bytes"].as_u64(), Some(10 * note.len() as u64));
+    assert_eq!(f["peer_notes_per_s"].as_f64(), Some(4.0));
+
+    let small = small.to_string_lossy().into_owned();
+    let err = fails(&["bench", "--count", "10", "--min-bytes", "9000", "--notes", &small]);
+    assert!(err.contains("no .txt notes of at least 9000 bytes in `") && err.contains("smaller --min-bytes"), "{err}");
 }
 
 /// `interspace … | head -1`: the reader closes the pipe before the command is done writing.

@@ -22,6 +22,8 @@ struct Figures {
     cores: usize,
     startup_ms: f64,
     notes: usize,
+    /// How many different notes were cycled to make `notes`.
+    distinct_notes: usize,
     bytes: usize,
     single_notes_per_s: f64,
     single_mb_per_s: f64,
@@ -38,14 +40,26 @@ struct Figures {
     peer_ratio: Option<f64>,
 }
 
-fn notes_in(dir: &Path) -> Result<Vec<String>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| UserError::new(format!("cannot read `{}`: {e}", dir.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files.iter().map(|f| Ok(std::fs::read_to_string(f)?)).collect()
+/// The `.txt` notes of the folders, each folder's in name order, with their text: those of at
+/// least `min_bytes` bytes.
+fn notes_in(dirs: &[PathBuf], min_bytes: usize) -> Result<Vec<(PathBuf, String)>> {
+    let mut notes = Vec::new();
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| UserError::new(format!("cannot read `{}`: {e}", dir.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| UserError::new(format!("cannot read `{}`: {e}", f.display())))?;
+            if text.len() >= min_bytes {
+                notes.push((f, text));
+            }
+        }
+    }
+    Ok(notes)
 }
 
 /// Peak resident set size of this process, from /proc (Linux).
@@ -66,11 +80,15 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
     let _ = interspace_notes::Lexicon::embedded();
     let startup_ms = t0.elapsed().as_secs_f64() * 1000.0;
 
-    let base = notes_in(&args.notes)?;
+    let base = notes_in(&args.notes, args.min_bytes)?;
     if base.is_empty() {
-        return Err(UserError::new(format!("no .txt notes in `{}`", args.notes.display())).into());
+        let folders = args.notes.iter().map(|d| format!("`{}`", d.display())).collect::<Vec<_>>().join(", ");
+        let what = if args.min_bytes > 0 { format!(" of at least {} bytes", args.min_bytes) } else { String::new() };
+        return Err(UserError::new(format!("no .txt notes{what} in {folders}"))
+            .hint("give folders of plain-text notes with --notes, or a smaller --min-bytes")
+            .into());
     }
-    let notes: Vec<&str> = base.iter().map(String::as_str).cycle().take(args.count.max(base.len())).collect();
+    let notes: Vec<&str> = base.iter().map(|(_, t)| t.as_str()).cycle().take(args.count.max(base.len())).collect();
     let bytes: usize = notes.iter().map(|n| n.len()).sum();
     let options = Options::default();
 
@@ -121,7 +139,10 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
     }
 
     let peer_notes_per_s = match &args.peer {
-        Some(program) => Some(run_peer(program, &args.notes, args.peer_repeat)?),
+        Some(program) => {
+            let files: Vec<&Path> = base.iter().map(|(f, _)| f.as_path()).collect();
+            Some(run_peer(program, &files, args.peer_repeat)?)
+        }
         None => None,
     };
     let single_notes_per_s = notes.len() as f64 / single;
@@ -130,6 +151,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
         cores: threads,
         startup_ms,
         notes: notes.len(),
+        distinct_notes: base.len(),
         bytes,
         single_notes_per_s,
         single_mb_per_s: bytes as f64 / single / 1e6,
@@ -147,10 +169,11 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
         json(&f)?;
     } else {
         text(&format!(
-            "startup {:.0} ms · {} notes ({:.1} MB) · single thread {:.0} notes/s, {:.1} MB/s · {} threads {:.0} notes/s, {:.1} MB/s · scrub+price {} claims {:.0} claims/s · peak RSS {:.0} MB\n",
+            "startup {:.0} ms · {} notes ({:.1} MB, {} different) · single thread {:.0} notes/s, {:.1} MB/s · {} threads {:.0} notes/s, {:.1} MB/s · scrub+price {} claims {:.0} claims/s · peak RSS {:.0} MB\n",
             f.startup_ms,
             f.notes,
             f.bytes as f64 / 1e6,
+            f.distinct_notes,
             f.single_notes_per_s,
             f.single_mb_per_s,
             f.parallel_threads,
@@ -167,10 +190,10 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-/// Runs the peer program over the notes folder and reads its `notes_per_s=` figure.
-fn run_peer(program: &Path, notes: &Path, repeat: usize) -> Result<f64> {
+/// Runs the peer program over the note files and reads its `notes_per_s=` figure.
+fn run_peer(program: &Path, notes: &[&Path], repeat: usize) -> Result<f64> {
     let out = std::process::Command::new(program)
-        .arg(notes)
+        .args(notes)
         .arg("--repeat")
         .arg(repeat.to_string())
         .output()
@@ -199,7 +222,7 @@ fn run_peer(program: &Path, notes: &Path, repeat: usize) -> Result<f64> {
                 if tail.is_empty() { "" } else { ": " },
                 tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
             ))
-            .hint("the peer runs as `PROGRAM NOTES_DIR --repeat N` and prints `notes_per_s=…`; tools/medspacy_peer.py needs `pip install medspacy==1.3.1`")
+            .hint("the peer runs as `PROGRAM NOTE_FILE… --repeat N` and prints `notes_per_s=…`; tools/medspacy_peer.py needs `pip install medspacy==1.3.1`")
             .into())
         }
     }
