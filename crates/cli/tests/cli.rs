@@ -309,6 +309,21 @@ fn corpus_notes() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus/notes")
 }
 
+/// The figures of `interspace bench --json OPTIONS… --peer PEER --notes FOLDERS…`.
+fn bench_figures(options: &[&str], folders: &[&Path], peer: &Path) -> Value {
+    let out = interspace()
+        .args(["bench", "--json"])
+        .args(options)
+        .arg("--peer")
+        .arg(peer)
+        .arg("--notes")
+        .args(folders)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn bench_reports_the_ratio_to_the_peer() {
     let dir = tempfile::tempdir().unwrap();
@@ -319,15 +334,7 @@ fn bench_reports_the_ratio_to_the_peer() {
 echo "peer fake notes=3 seconds=1.5 notes_per_s=2.0 concepts=0""#,
     );
     let notes = corpus_notes();
-    let out = interspace()
-        .args(["bench", "--count", "88", "--json", "--peer-repeat", "2", "--notes"])
-        .arg(&notes)
-        .arg("--peer")
-        .arg(&peer)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = bench_figures(&["--count", "88", "--peer-repeat", "2"], &[&notes], &peer);
     assert_eq!(f["peer_notes_per_s"].as_f64(), Some(2.0));
     let single = f["single_notes_per_s"].as_f64().unwrap();
     let ratio = f["peer_ratio"].as_f64().unwrap();
@@ -362,15 +369,7 @@ fn bench_takes_several_folders_and_a_minimum_size() {
         r#"case "$*" in */small/b.txt\ */large/c.txt\ --repeat\ 1) ;; *) echo "bad arguments: $*" >&2; exit 3;; esac
 echo "notes_per_s=4.0""#,
     );
-    let out = interspace()
-        .args(["bench", "--count", "10", "--json", "--peer-repeat", "1", "--min-bytes", "2000", "--notes"])
-        .args([&small, &large])
-        .arg("--peer")
-        .arg(&peer)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = bench_figures(&["--count", "10", "--peer-repeat", "1", "--min-bytes", "2000"], &[&small, &large], &peer);
     assert_eq!((f["notes"].as_u64(), f["distinct_notes"].as_u64()), (Some(10), Some(2)));
     assert_eq!(f["bytes"].as_u64(), Some(10 * note.len() as u64));
     assert_eq!(f["peer_notes_per_s"].as_f64(), Some(4.0));
