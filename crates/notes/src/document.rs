@@ -270,9 +270,14 @@ fn dominant_region(levels: &[level::LevelMention], concepts: &[(Hit, Concept)]) 
 fn split_sections(norm: &Normalized<'_>, lexicon: &Lexicon) -> Vec<Section> {
     let t = &norm.text;
     let mut headers: Vec<(usize, usize, usize, SectionKind)> = Vec::new(); // header start, header end, content start, kind
-    let mut pos = 0;
+    let breaks = &norm.breaks;
+    // `pos` only moves forward, and so does `next`, the first line break at or after it.
+    let (mut pos, mut next) = (0, 0);
     while pos < t.len() {
-        let line_start = pos == 0 || norm.newlines_before(pos) > 0;
+        while breaks.get(next).is_some_and(|&(p, _)| p < pos) {
+            next += 1;
+        }
+        let line_start = pos == 0 || (next > 0 && breaks[next - 1].0 + 1 == pos && breaks[next - 1].1 > 0);
         if line_start && let Some((end, kind)) = lexicon.section_at(t, pos) {
             // After the phrase: a colon or dash, or the end of the line for an all-capitals header.
             let mut j = end;
@@ -314,11 +319,9 @@ fn split_sections(norm: &Normalized<'_>, lexicon: &Lexicon) -> Vec<Section> {
             }
         }
         // Next line start.
-        match norm.breaks.binary_search_by_key(&pos, |(p, _)| *p) {
-            Ok(i) | Err(i) => match norm.breaks.get(i) {
-                Some((p, _)) => pos = (*p + 1).max(pos + 1),
-                None => break,
-            },
+        match breaks.get(next) {
+            Some((p, _)) => pos = (*p + 1).max(pos + 1),
+            None => break,
         }
     }
     let mut sections = Vec::new();

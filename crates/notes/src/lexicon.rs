@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::concept::Concept;
 use crate::phrase;
+use crate::walk_table::{self, WalkTable};
 
 /// The kind of a note section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -151,8 +152,7 @@ pub struct Hit {
 pub struct Lexicon {
     /// The concept phrases, then the ConText trigger phrases, then the sentence phrases of
     /// [`phrase`](crate::phrase): one automaton, so a note is read once for all three.
-    vocabulary: DFA,
-    vocabulary_start: StateID,
+    vocabulary: WalkTable,
     concept_of: Vec<Concept>,
     trigger_of: Vec<usize>,
     pub(crate) rules: Vec<ContextRule>,
@@ -291,26 +291,16 @@ impl Lexicon {
         let vocabulary: Vec<&str> =
             phrases.iter().chain(&trigger_phrases).map(String::as_str).chain(phrase::PHRASES.iter().copied()).collect();
         let vocabulary: Vec<&str> = vocabulary.into_iter().chain(phrase::SEPARATORS.iter().copied()).collect();
-        // The vocabulary is a DFA, walked byte by byte in `scan` (see there).
-        let vocabulary = DFA::builder()
+        // The vocabulary is a DFA, laid out again for the walk in `scan` (see there).
+        let dfa = DFA::builder()
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Unanchored)
             .prefilter(false)
             .build(&vocabulary)
             .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {e}")))?;
-        let vocabulary_start = vocabulary
-            .start_state(Anchored::No)
-            .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {e}")))?;
-        Ok(Lexicon {
-            vocabulary,
-            vocabulary_start,
-            concept_of,
-            trigger_of,
-            rules: c.rule,
-            sections,
-            sections_start,
-            section_of,
-        })
+        let vocabulary = WalkTable::new(&dfa, &vocabulary)
+            .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {}", e.0)))?;
+        Ok(Lexicon { vocabulary, concept_of, trigger_of, rules: c.rule, sections, sections_start, section_of })
     }
 
     /// Every concept, ConText trigger, sentence phrase and chunk separator in lower-cased text, in
@@ -319,15 +309,14 @@ impl Lexicon {
         let concepts_end = self.concept_of.len();
         let triggers_end = concepts_end + self.trigger_of.len();
         let separators_start = triggers_end + phrase::PHRASES.len();
-        let dfa = &self.vocabulary;
+        let table = &self.vocabulary;
         let found = self.walk(text);
         let room = found.len() / 2;
         let (mut concepts, mut triggers, mut phrases, mut separators) =
             (Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room), Vec::with_capacity(room));
-        let patterns =
-            found.into_iter().flat_map(|(end, s)| (0..dfa.match_len(s)).map(move |m| (end, dfa.match_pattern(s, m))));
+        let patterns = found.into_iter().flat_map(|(end, s)| table.patterns(s).iter().map(move |&p| (end, p)));
         for (end, pattern) in patterns {
-            let (start, pattern) = (end - dfa.pattern_len(pattern), pattern.as_usize());
+            let (start, pattern) = (end - table.pattern_len(pattern), pattern as usize);
             if pattern >= separators_start {
                 separators.push((start, end));
                 continue;
@@ -359,30 +348,30 @@ impl Lexicon {
     /// Where the vocabulary matches in `text`, as (end, match state) in order of their ends: each
     /// state's patterns are the matches ending there.
     ///
-    /// The DFA is walked directly rather than through the crate's overlapping iterator (a call
+    /// The automaton ([`WalkTable`]) is walked directly rather than through an overlapping iterator (a call
     /// and a saved state per match), and as [`WALKS`] walks in step, one per slice of the text:
     /// each transition waits on a table read, and independent chains of reads overlap in the
     /// processor. A walk after the first starts a longest pattern early and reports only matches
     /// ending in its own slice, so each match is found exactly once.
-    fn walk(&self, text: &[u8]) -> Vec<(usize, StateID)> {
-        let dfa = &self.vocabulary;
+    fn walk(&self, text: &[u8]) -> Vec<(usize, walk_table::State)> {
+        let table = &self.vocabulary;
         let slice = text.len().div_ceil(WALKS).max(1);
-        let lead = dfa.max_pattern_len().saturating_sub(1);
+        let lead = table.max_pattern_len().saturating_sub(1);
         // Walk `w` reads `from[w]..to[w]` and reports the matches ending after `own[w]`.
         let own: [usize; WALKS] = std::array::from_fn(|w| (w * slice).min(text.len()));
         let from: [usize; WALKS] = std::array::from_fn(|w| own[w].saturating_sub(lead));
         let to: [usize; WALKS] = std::array::from_fn(|w| ((w + 1) * slice).min(text.len()));
         let steps = (0..WALKS).map(|w| to[w] - from[w]).max().unwrap_or(0);
         // About one match per 17 bytes in the corpus: room for twice that, so a walk rarely grows.
-        let mut found: [Vec<(usize, StateID)>; WALKS] =
+        let mut found: [Vec<(usize, walk_table::State)>; WALKS] =
             std::array::from_fn(|w| Vec::with_capacity((to[w] - from[w]) / 8));
-        let mut state = [self.vocabulary_start; WALKS];
+        let mut state = [table.start(); WALKS];
         // All walks in step for as long as the shortest lasts, their bytes read through zipped
         // slices (no test of their ends, no bounds checks: 9% off the walk); then the longer ones
         // to their ends.
         let mut step = |w: usize, j: usize, byte: u8| {
-            state[w] = dfa.next_state(Anchored::No, state[w], byte);
-            if dfa.is_match(state[w]) && j >= own[w] {
+            state[w] = table.next(state[w], byte);
+            if table.is_match(state[w]) && j >= own[w] {
                 found[w].push((j + 1, state[w]));
             }
         };
@@ -492,6 +481,12 @@ mod tests {
     }
 
     #[test]
+    fn the_walk_table_fits_a_2_mib_cache() {
+        let bytes = Lexicon::embedded().vocabulary.transition_bytes();
+        assert!(bytes < 2 << 20, "{bytes} bytes");
+    }
+
+    #[test]
     fn matches_respect_word_boundaries() {
         let l = Lexicon::embedded();
         let found: Vec<&str> = l.scan(b"the product was taped").concepts.iter().map(|(_, c)| c.id()).collect();
@@ -510,12 +505,12 @@ mod tests {
         ) {
             let l = Lexicon::embedded();
             let text = words.join(" ").into_bytes();
-            let dfa = &l.vocabulary;
-            let mut state = l.vocabulary_start;
+            let table = &l.vocabulary;
+            let mut state = table.start();
             let mut one = Vec::new();
             for (i, &b) in text.iter().enumerate() {
-                state = dfa.next_state(Anchored::No, state, b);
-                if dfa.is_match(state) {
+                state = table.next(state, b);
+                if table.is_match(state) {
                     one.push((i + 1, state));
                 }
             }

@@ -23,6 +23,7 @@ mod level;
 mod lexicon;
 mod phrase;
 mod text;
+mod walk_table;
 
 pub use concept::Concept;
 pub use document::{ConceptHit, Context, Document, LevelHit, Section, Sentence};
