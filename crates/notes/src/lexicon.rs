@@ -348,10 +348,10 @@ impl Lexicon {
     /// Where the vocabulary matches in `text`, as (end, match state) in order of their ends: each
     /// state's patterns are the matches ending there.
     ///
-    /// The automaton ([`WalkTable`]) is walked directly rather than through an overlapping iterator (a call
-    /// and a saved state per match), and as [`WALKS`] walks in step, one per slice of the text:
-    /// each transition waits on a table read, and independent chains of reads overlap in the
-    /// processor. A walk after the first starts a longest pattern early and reports only matches
+    /// The automaton's table ([`WalkTable`]) is walked directly rather than through an
+    /// overlapping iterator (a call and a saved state per match), and as [`WALKS`] walks in step,
+    /// one per slice of the text: each transition waits on a table read, and independent chains
+    /// of reads overlap in the processor. A walk after the first starts a longest pattern early and reports only matches
     /// ending in its own slice, so each match is found exactly once.
     fn walk(&self, text: &[u8]) -> Vec<(usize, walk_table::State)> {
         let table = &self.vocabulary;
