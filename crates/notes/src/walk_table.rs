@@ -47,13 +47,13 @@ impl Seen {
     }
 }
 
-/// Why the vocabulary does not fit the table.
+/// Why the vocabulary cannot be laid out as a walk table (too many bytes or states, or no unanchored start).
 #[derive(Debug)]
-pub(crate) struct TooLarge(pub String);
+pub(crate) struct LayoutError(pub String);
 
 impl WalkTable {
     /// Lays out `dfa`, an unanchored DFA with standard match semantics over `phrases`.
-    pub(crate) fn new(dfa: &DFA, phrases: &[&str]) -> Result<WalkTable, TooLarge> {
+    pub(crate) fn new(dfa: &DFA, phrases: &[&str]) -> Result<WalkTable, LayoutError> {
         // A byte no phrase uses takes every state back to the start, like every other such
         // byte, so they share class 0.
         let mut class = [0u8; 256];
@@ -65,14 +65,14 @@ impl WalkTable {
             }
         }
         if representative.len() > 1 << CLASS_BITS {
-            return Err(TooLarge(format!(
+            return Err(LayoutError(format!(
                 "the phrases use {} different bytes; the walk table has room for {}",
                 representative.len() - 1,
                 (1 << CLASS_BITS) - 1
             )));
         }
         // Breadth-first from the start state.
-        let start = dfa.start_state(Anchored::No).map_err(|e| TooLarge(e.to_string()))?;
+        let start = dfa.start_state(Anchored::No).map_err(|e| LayoutError(e.to_string()))?;
         let mut seen = Seen::default();
         seen.insert(start);
         let mut order = vec![start];
@@ -87,7 +87,7 @@ impl WalkTable {
             i += 1;
         }
         if order.len() > usize::from(State::MAX) {
-            return Err(TooLarge(format!("{} states; the walk table has room for {}", order.len(), State::MAX)));
+            return Err(LayoutError(format!("{} states; the walk table has room for {}", order.len(), State::MAX)));
         }
         // The match states after all others, each group in breadth-first order.
         let (plain, matching): (Vec<StateID>, Vec<StateID>) = order.iter().partition(|&&s| !dfa.is_match(s));
