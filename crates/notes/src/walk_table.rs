@@ -17,11 +17,16 @@ const CLASS_BITS: u32 = 6;
 /// A state of the walk table.
 pub(crate) type State = u16;
 
+/// Room for a row of every `State`: the table is this long whatever the number of states, so
+/// that any state and class index inside it and a step needs no bounds check (the rows past the
+/// last state are never written, and their pages never touched).
+const ROOM: usize = (State::MAX as usize + 1) << CLASS_BITS;
+
 pub(crate) struct WalkTable {
     /// Each byte's class: a class of its own for each byte the phrases use, 0 for the rest.
     class: [u8; 256],
     /// The next state of `state` on class `c` at `(state << CLASS_BITS) | c`.
-    next: Vec<State>,
+    next: Box<[State; ROOM]>,
     start: State,
     /// States from this one on are match states.
     first_match: State,
@@ -96,7 +101,10 @@ impl WalkTable {
         for (i, s) in plain.iter().chain(&matching).enumerate() {
             id[s.as_usize()] = i as State;
         }
-        let mut next = vec![0; order.len() << CLASS_BITS];
+        let mut next: Box<[State; ROOM]> = vec![0; ROOM]
+            .into_boxed_slice()
+            .try_into()
+            .map_err(|_| LayoutError("the walk table could not be allocated at its size".into()))?;
         for (row, &s) in plain.iter().chain(&matching).enumerate() {
             for (c, &b) in representative.iter().enumerate() {
                 next[(row << CLASS_BITS) | c] = id[dfa.next_state(Anchored::No, s, b).as_usize()];
@@ -146,7 +154,8 @@ impl WalkTable {
     /// Bytes of the table's transitions.
     #[cfg(test)]
     pub(crate) fn transition_bytes(&self) -> usize {
-        self.next.len() * size_of::<State>()
+        // The rows in use: every state before the match states, and one per match state.
+        ((usize::from(self.first_match) + self.runs.len()) << CLASS_BITS) * size_of::<State>()
     }
 }
 
