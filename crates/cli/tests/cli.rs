@@ -379,6 +379,31 @@ echo "notes_per_s=4.0""#,
     assert!(err.contains("no .txt notes of at least 9000 bytes in `") && err.contains("smaller --min-bytes"), "{err}");
 }
 
+/// Scrub + price runs on the claims of `--claims`, is reported as not run without it, and a
+/// folder with no claims is an error that names it.
+#[test]
+fn bench_scrubs_claims_only_when_given_them() {
+    let notes = corpus_notes().to_string_lossy().into_owned();
+    let claims = Path::new(env!("CARGO_MANIFEST_DIR")).join("../edits/tests/claims").to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        let out = interspace().args(["bench", "--count", "23", "--notes", &notes]).args(extra).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let f: Value = serde_json::from_str(&run(&["--json", "--claims", &claims, "--claims-count", "500"])).unwrap();
+    assert_eq!(f["claims"].as_u64(), Some(500));
+    assert!(f["scrub_claims_per_s"].as_f64().is_some_and(|c| c > 0.0), "{f}");
+    let f: Value = serde_json::from_str(&run(&["--json"])).unwrap();
+    assert_eq!((f["claims"].as_u64(), f["scrub_claims_per_s"].is_null()), (Some(0), true), "{f}");
+    let text = run(&[]);
+    assert!(text.contains("scrub+price not run (no --claims)") && !text.contains("0 claims/s"), "{text}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let empty = empty.path().to_string_lossy().into_owned();
+    let err = fails(&["bench", "--count", "10", "--notes", &notes, "--claims", &empty]);
+    assert!(err.contains(&format!("no claims in `{empty}`")) && err.contains("--claims"), "{err}");
+}
+
 /// `interspace … | head -1`: the reader closes the pipe before the command is done writing.
 #[test]
 fn output_into_a_closed_pipe_is_not_an_error() {

@@ -30,8 +30,9 @@ struct Figures {
     parallel_threads: usize,
     parallel_notes_per_s: f64,
     parallel_mb_per_s: f64,
+    /// Claims scrubbed and priced, and how many a second: none without `--claims`.
     claims: usize,
-    scrub_claims_per_s: f64,
+    scrub_claims_per_s: Option<f64>,
     peak_rss_mb: f64,
     lines_proposed: usize,
     /// The peer's notes/s on the same notes, when `--peer` is given.
@@ -62,6 +63,24 @@ fn notes_in(dirs: &[PathBuf], min_bytes: usize) -> Result<Vec<(PathBuf, String)>
     Ok(notes)
 }
 
+/// The claims of the `.json` files in `dir` (not the FHIR ones), parsed: an error if there are none.
+fn claims_in(dir: &Path) -> Result<Vec<interspace_claim::Claim>> {
+    let files = std::fs::read_dir(dir).map_err(|e| UserError::new(format!("cannot read `{}`: {e}", dir.display())))?;
+    let claims: Vec<interspace_claim::Claim> = files
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().contains("fhir"))
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter_map(|t| interspace_claim::from_json(&t).ok())
+        .flatten()
+        .collect();
+    if claims.is_empty() {
+        return Err(UserError::new(format!("no claims in `{}`", dir.display()))
+            .hint("give a folder of JSON claims with --claims, such as crates/edits/tests/claims")
+            .into());
+    }
+    Ok(claims)
+}
+
 /// Peak resident set size of this process, from /proc (Linux).
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -88,6 +107,11 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
             .hint("give folders of plain-text notes with --notes, or a smaller --min-bytes")
             .into());
     }
+    // Read before anything is timed, so that a wrong folder is told at once.
+    let claims = match &args.claims {
+        Some(dir) => claims_in(dir)?,
+        None => Vec::new(),
+    };
     let notes: Vec<&str> = base.iter().map(|(_, t)| t.as_str()).cycle().take(args.count.max(base.len())).collect();
     let bytes: usize = notes.iter().map(|n| n.len()).sum();
     let options = Options::default();
@@ -115,17 +139,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
     let parallel = t.elapsed().as_secs_f64();
 
     // Scrub + price: the JSON claims of the scrubber test set, repeated.
-    let claims: Vec<interspace_claim::Claim> = match &args.claims {
-        Some(dir) => std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().contains("fhir"))
-            .filter_map(|p| std::fs::read_to_string(p).ok())
-            .filter_map(|t| interspace_claim::from_json(&t).ok())
-            .flatten()
-            .collect(),
-        None => Vec::new(),
-    };
-    let mut scrub_claims_per_s = 0.0;
+    let mut scrub_claims_per_s = None;
     let mut n_claims = 0;
     if !claims.is_empty() {
         let batch: Vec<&interspace_claim::Claim> =
@@ -135,7 +149,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
         for c in &batch {
             let _ = interspace_edits::scrub(c, &data, &knowledge, ApmStatus::NonQualifying);
         }
-        scrub_claims_per_s = n_claims as f64 / t.elapsed().as_secs_f64();
+        scrub_claims_per_s = Some(n_claims as f64 / t.elapsed().as_secs_f64());
     }
 
     let peer_notes_per_s = match &args.peer {
@@ -169,7 +183,7 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
         json(&f)?;
     } else {
         text(&format!(
-            "startup {:.0} ms · {} notes ({:.1} MB, {} different) · single thread {:.0} notes/s, {:.1} MB/s · {} threads {:.0} notes/s, {:.1} MB/s · scrub+price {} claims {:.0} claims/s · peak RSS {:.0} MB\n",
+            "startup {:.0} ms · {} notes ({:.1} MB, {} different) · single thread {:.0} notes/s, {:.1} MB/s · {} threads {:.0} notes/s, {:.1} MB/s · {} · peak RSS {:.0} MB\n",
             f.startup_ms,
             f.notes,
             f.bytes as f64 / 1e6,
@@ -179,8 +193,10 @@ pub(crate) fn run(args: &BenchArgs) -> Result<Outcome> {
             f.parallel_threads,
             f.parallel_notes_per_s,
             f.parallel_mb_per_s,
-            f.claims,
-            f.scrub_claims_per_s,
+            match f.scrub_claims_per_s {
+                Some(per_s) => format!("scrub+price {} claims {per_s:.0} claims/s", f.claims),
+                None => "scrub+price not run (no --claims)".to_string(),
+            },
             f.peak_rss_mb
         ))?;
         if let (Some(p), Some(r)) = (f.peer_notes_per_s, f.peer_ratio) {
