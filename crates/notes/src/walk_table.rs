@@ -17,9 +17,9 @@ const CLASS_BITS: u32 = 6;
 /// A state of the walk table.
 pub(crate) type State = u16;
 
-/// Room for a row of every `State`: the table is this long whatever the number of states, so
-/// that any state and class index inside it and a step needs no bounds check (the rows past the
-/// last state are never written, and their pages never touched).
+/// Room for a row of every `State`, whatever the number of states: any state's row, at any
+/// class, lies inside the table, so the compiler drops the bounds check of a step. The rows past
+/// the last state are never written, and their pages never touched.
 const ROOM: usize = (State::MAX as usize + 1) << CLASS_BITS;
 
 pub(crate) struct WalkTable {
@@ -104,7 +104,7 @@ impl WalkTable {
         let mut next: Box<[State; ROOM]> = vec![0; ROOM]
             .into_boxed_slice()
             .try_into()
-            .map_err(|_| LayoutError("the walk table could not be allocated at its size".into()))?;
+            .map_err(|_| LayoutError("the walk table's room is not a row for every state".into()))?;
         for (row, &s) in plain.iter().chain(&matching).enumerate() {
             for (c, &b) in representative.iter().enumerate() {
                 next[(row << CLASS_BITS) | c] = id[dfa.next_state(Anchored::No, s, b).as_usize()];
