@@ -255,17 +255,19 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
                 && after.trim_ascii_start().starts_with(b":")
                 && !matches!(lv.level, LevelRef::Count(_))
         });
+        // The registers are refilled in place, not replaced: a note moves its focus many times.
         if labelled && keeps_focus(doc.sections[sentence.section].kind) {
             let first = levels[0];
-            disc_focus = vec![first];
-            focus = vec![first];
-        } else if sentence_has_levels && sets_focus && keeps_focus(doc.sections[sentence.section].kind) {
-            let named: Vec<usize> =
-                levels.iter().copied().filter(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_))).collect();
-            if (c_start..ci).any(|c| disc_concept(doc.concepts[c].concept) && doc.concepts[c].context.is_affirmed()) {
-                disc_focus.clone_from(&named);
+            for register in [&mut disc_focus, &mut focus] {
+                register.clear();
+                register.push(first);
             }
-            focus = named;
+        } else if sentence_has_levels && sets_focus && keeps_focus(doc.sections[sentence.section].kind) {
+            focus.clear();
+            focus.extend(levels.iter().copied().filter(|&l| !matches!(doc.levels[l].level, LevelRef::Count(_))));
+            if (c_start..ci).any(|c| disc_concept(doc.concepts[c].concept) && doc.concepts[c].context.is_affirmed()) {
+                disc_focus.clone_from(&focus);
+            }
         }
     }
     Binding { bound: out, levels: bound_levels }

@@ -113,10 +113,11 @@ struct M<'d> {
 
 impl M<'_> {
     fn evidence(&self) -> Vec<Span> {
-        let mut e = vec![self.span];
-        if !self.from_focus {
-            e.extend(self.level_spans.iter().copied());
-        }
+        let levels = if self.from_focus { &[][..] } else { self.level_spans };
+        // Sized for all of them at once: `vec![self.span]` grew again for the first level.
+        let mut e = Vec::with_capacity(1 + levels.len());
+        e.push(self.span);
+        e.extend_from_slice(levels);
         e.sort();
         e.dedup();
         e
