@@ -7,6 +7,8 @@ use interspace_knowledge::Knowledge;
 use interspace_notes::findings::{ConstructSide, DecompressionKind, Findings, FusionKind, GraftKind, Side, Source};
 use interspace_notes::{Document, Span};
 use interspace_pricing::PricedClaim;
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -61,7 +63,9 @@ pub struct DeviceView {
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
-    pub kind: String,
+    // Most kinds are fixed words (no allocation); a few are written out with their levels.
+    #[schema(value_type = String)]
+    pub kind: Cow<'static, str>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -207,23 +211,23 @@ fn side(s: Side) -> &'static str {
 }
 
 fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
-    let item = |kind: &str, spans: &Option<Vec<Span>>| {
-        spans.as_ref().map(|s| ItemView { kind: kind.to_string(), evidence: ev(doc, s) })
+    let item = |kind: &'static str, spans: &Option<Vec<Span>>| {
+        spans.as_ref().map(|s| ItemView { kind: Cow::Borrowed(kind), evidence: ev(doc, s) })
     };
     let mut other = Vec::new();
     for c in &f.corpectomies {
         let v: Vec<String> = c.vertebrae.iter().map(ToString::to_string).collect();
-        other.push(ItemView { kind: format!("corpectomy {}", v.join(" ")), evidence: ev(doc, &c.evidence) });
+        other.push(ItemView { kind: format!("corpectomy {}", v.join(" ")).into(), evidence: ev(doc, &c.evidence) });
     }
     for a in &f.arthroplasties {
         other.push(ItemView {
-            kind: format!("arthroplasty {:?} {}", a.action, a.interspace).to_lowercase(),
+            kind: format!("arthroplasty {:?} {}", a.action, a.interspace).to_lowercase().into(),
             evidence: ev(doc, &a.evidence),
         });
     }
     for a in &f.augmentations {
         other.push(ItemView {
-            kind: format!("{} {}", if a.cavity { "kyphoplasty" } else { "vertebroplasty" }, a.vertebra),
+            kind: format!("{} {}", if a.cavity { "kyphoplasty" } else { "vertebroplasty" }, a.vertebra).into(),
             evidence: ev(doc, &a.evidence),
         });
     }
@@ -233,7 +237,8 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
                 "sacroiliac fusion {} ({})",
                 side(s.side),
                 if s.open { "open" } else { "minimally invasive" }
-            ),
+            )
+            .into(),
             evidence: ev(doc, &s.evidence),
         });
     }
@@ -241,7 +246,7 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
         let v: Vec<String> = r.vertebrae.iter().map(ToString::to_string).collect();
         let where_ = if r.side == ConstructSide::Anterior { "anterior" } else { "posterior" };
         other.push(ItemView {
-            kind: format!("removal of {where_} instrumentation {}", v.join(" ")).trim_end().to_string(),
+            kind: format!("removal of {where_} instrumentation {}", v.join(" ")).trim_end().to_string().into(),
             evidence: ev(doc, &r.evidence),
         });
     }
@@ -343,7 +348,7 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
                     GraftKind::BoneMarrowAspirate => "bone marrow aspirate",
                     GraftKind::Synthetic => "synthetic substitute",
                 }
-                .to_string(),
+                .into(),
                 evidence: ev(doc, &g.evidence),
             })
             .collect(),
