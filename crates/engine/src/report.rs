@@ -2,13 +2,13 @@
 //! `POST /api/v1/analyze`. Field names and meanings are documented in `docs/REPORT.md`; engine
 //! types are converted here and nowhere else.
 
+use std::borrow::Cow;
+
 use interspace_coding::Proposal;
 use interspace_knowledge::Knowledge;
 use interspace_notes::findings::{ConstructSide, DecompressionKind, Findings, FusionKind, GraftKind, Side, Source};
 use interspace_notes::{Document, Span};
 use interspace_pricing::PricedClaim;
-use std::borrow::Cow;
-
 use rust_decimal::Decimal;
 use serde::Serialize;
 
