@@ -1,14 +1,15 @@
 //! The data the text layer runs on: concept vocabulary, ConText rules and section headers, read
-//! from `data/knowledge/*.toml`, validated, and compiled into Aho-Corasick automata once.
+//! from `data/knowledge/*.toml`, validated, and compiled once: the vocabulary into an Aho-Corasick
+//! automaton laid out for the walk (`walk_table`), the section headers into a trie (`header_trie`).
 
 use std::sync::LazyLock;
 
-use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind, StartKind};
+use aho_corasick::{MatchKind, StartKind};
 use serde::Deserialize;
 
 use crate::concept::Concept;
+use crate::header_trie::HeaderTrie;
 use crate::phrase;
 use crate::walk_table::{self, WalkTable};
 
@@ -156,10 +157,8 @@ pub struct Lexicon {
     concept_of: Vec<Concept>,
     trigger_of: Vec<usize>,
     pub(crate) rules: Vec<ContextRule>,
-    /// The section header phrases, anchored, leftmost-longest.
-    sections: DFA,
-    sections_start: StateID,
-    section_of: Vec<SectionKind>,
+    /// The section header phrases.
+    sections: HeaderTrie,
 }
 
 /// Why the vocabulary files are unusable.
@@ -272,22 +271,12 @@ impl Lexicon {
         }
 
         let mut section_phrases = Vec::new();
-        let mut section_of = Vec::new();
         for e in &s.section {
             for p in &e.phrases {
-                section_phrases.push(clean("sections.toml", e.kind.name(), p)?);
-                section_of.push(e.kind);
+                section_phrases.push((clean("sections.toml", e.kind.name(), p)?, e.kind));
             }
         }
-
-        let compile_error =
-            |e: &dyn std::fmt::Display| LexiconError(format!("cannot compile the section headers: {e}"));
-        let sections = DFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .build(&section_phrases)
-            .map_err(|e| compile_error(&e))?;
-        let sections_start = sections.start_state(Anchored::Yes).map_err(|e| compile_error(&e))?;
+        let sections = HeaderTrie::new(section_phrases.iter().map(|(p, kind)| (p.as_str(), *kind)));
         let vocabulary: Vec<&str> =
             phrases.iter().chain(&trigger_phrases).map(String::as_str).chain(phrase::PHRASES.iter().copied()).collect();
         let vocabulary: Vec<&str> = vocabulary.into_iter().chain(phrase::SEPARATORS.iter().copied()).collect();
@@ -300,7 +289,7 @@ impl Lexicon {
             .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {e}")))?;
         let vocabulary = WalkTable::new(&dfa, &vocabulary)
             .map_err(|e| LexiconError(format!("cannot compile the vocabulary: {}", e.0)))?;
-        Ok(Lexicon { vocabulary, concept_of, trigger_of, rules: c.rule, sections, sections_start, section_of })
+        Ok(Lexicon { vocabulary, concept_of, trigger_of, rules: c.rule, sections })
     }
 
     /// Every concept, ConText trigger, sentence phrase and chunk separator in lower-cased text, in
@@ -422,28 +411,14 @@ impl Lexicon {
         all
     }
 
-    /// A section header phrase starting exactly at `at`: the longest.
-    ///
-    /// The anchored DFA is walked directly: it is asked at every line start and most lines die
-    /// within a byte or two, fewer instructions than the crate's search call takes to set up.
+    /// A section header phrase starting exactly at `at`: the longest, if a word ends with it.
     pub(crate) fn section_at(&self, text: &[u8], at: usize) -> Option<(usize, SectionKind)> {
-        let dfa = &self.sections;
-        let mut state = self.sections_start;
-        let mut longest = None;
-        for (end, &b) in (at + 1..).zip(text.get(at..)?) {
-            state = dfa.next_state(Anchored::Yes, state, b);
-            if dfa.is_dead(state) {
-                break;
-            }
-            if dfa.is_match(state) {
-                longest = Some((end, dfa.match_pattern(state, 0)));
-            }
-        }
-        let (end, pattern) = longest?;
+        let (len, kind) = self.sections.longest_prefix(text.get(at..)?)?;
+        let end = at + len;
         if end < text.len() && is_word(text[end]) {
             return None;
         }
-        Some((end, self.section_of[pattern.as_usize()]))
+        Some((end, kind))
     }
 
     /// The ConText rules, for documentation and tests.
@@ -512,6 +487,12 @@ mod tests {
     }
 
     #[test]
+    fn the_header_trie_is_a_few_kilobytes() {
+        let bytes = Lexicon::embedded().sections.bytes();
+        assert!(bytes < 16 << 10, "{bytes} bytes");
+    }
+
+    #[test]
     fn the_walk_table_fits_a_2_mib_cache() {
         let bytes = Lexicon::embedded().vocabulary.transition_bytes();
         assert!(bytes < 2 << 20, "{bytes} bytes");
@@ -548,10 +529,10 @@ mod tests {
             proptest::prop_assert_eq!(l.walk(&text), one);
         }
 
-        /// The hand walk of the section headers' DFA finds what the crate's anchored
-        /// leftmost-longest search finds.
+        /// The section headers' trie finds what the crate's anchored leftmost-longest search
+        /// finds.
         #[test]
-        fn section_walk_equals_the_crates_search(
+        fn section_trie_equals_the_crates_search(
             words in proptest::collection::vec(
                 "(procedure|procedures performed|pre|preop|dx|diagnosis|post-op dx|findings|[a-z(]{1,4}|[ :-])",
                 0..12,
@@ -561,9 +542,13 @@ mod tests {
             #[derive(Deserialize)]
             struct Sections { section: Vec<Phrases> }
             #[derive(Deserialize)]
-            struct Phrases { phrases: Vec<String> }
-            let phrases: Vec<String> =
-                toml::from_str::<Sections>(SECTIONS).unwrap().section.into_iter().flat_map(|s| s.phrases).collect();
+            struct Phrases { kind: SectionKind, phrases: Vec<String> }
+            let (phrases, kinds): (Vec<String>, Vec<SectionKind>) = toml::from_str::<Sections>(SECTIONS)
+                .unwrap()
+                .section
+                .into_iter()
+                .flat_map(|s| s.phrases.into_iter().map(move |p| (p, s.kind)))
+                .unzip();
             let search = aho_corasick::AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
                 .start_kind(StartKind::Anchored)
@@ -573,9 +558,9 @@ mod tests {
             let text = words.concat().into_bytes();
             let at = at.min(text.len());
             let want = search
-                .find(aho_corasick::Input::new(&text).span(at..text.len()).anchored(Anchored::Yes))
+                .find(aho_corasick::Input::new(&text).span(at..text.len()).anchored(aho_corasick::Anchored::Yes))
                 .filter(|m| m.end() == text.len() || !is_word(text[m.end()]))
-                .map(|m| (m.end(), l.section_of[m.pattern().as_usize()]));
+                .map(|m| (m.end(), kinds[m.pattern().as_usize()]));
             proptest::prop_assert_eq!(l.section_at(&text, at), want);
         }
 

@@ -19,6 +19,7 @@ mod bytes;
 mod concept;
 mod document;
 pub mod findings;
+mod header_trie;
 mod level;
 mod lexicon;
 mod phrase;
