@@ -498,6 +498,27 @@ mod tests {
         assert!(bytes < 2 << 20, "{bytes} bytes");
     }
 
+    /// The header trie turns no header away: every phrase is found alone, before a colon and
+    /// before more text.
+    #[test]
+    fn every_section_phrase_starts_a_header() {
+        #[derive(Deserialize)]
+        struct Sections {
+            section: Vec<Phrases>,
+        }
+        #[derive(Deserialize)]
+        struct Phrases {
+            phrases: Vec<String>,
+        }
+        let l = Lexicon::embedded();
+        for phrase in toml::from_str::<Sections>(SECTIONS).unwrap().section.into_iter().flat_map(|s| s.phrases) {
+            for text in [phrase.clone(), format!("{phrase}:"), format!("{phrase} - l4-5 fusion")] {
+                let found = l.section_at(text.as_bytes(), 0);
+                assert_eq!(found.map(|(end, _)| end), Some(phrase.len()), "`{text}`");
+            }
+        }
+    }
+
     #[test]
     fn matches_respect_word_boundaries() {
         let l = Lexicon::embedded();
