@@ -46,6 +46,18 @@ const CASES: &[(&str, &str, &str)] = &[
         "22630 22632 22842 22853x2",
     ),
     (
+        // The procedure list names L5-S1, the narrative leaves it alone: "they" carries the level.
+        "ARTH001",
+        "PROCEDURES: 1. L4-S1 posterior spinal fusion. 2. TLIF L4-5, L5-S1. 3. Pedicle screws L4-L5.\nDESCRIPTION: The ankylosed L5-S1 facets were palpated and confirmed to be solidly fused; they were not disturbed. Pedicle screws were placed at L4 and L5. A TLIF was performed at L4-5 with a PEEK cage. The L4 and L5 transverse processes were decorticated and local autograft was laid from L4 to L5.",
+        "20936 22633 22840 22853",
+    ),
+    (
+        // "The disc was then removed" is discectomy: the cage placed after it is not a removed device.
+        "ARTH001",
+        "PROCEDURE: TLIF L4-5 and L5-S1.\nDESCRIPTION: A TLIF was performed at L4-5 with a PEEK cage. At L5-S1 the disc was then removed and a PEEK cage was placed.",
+        "22630 22632 22853x2",
+    ),
+    (
         "ARTH002",
         "PROCEDURE: Anterior cervical discectomy and fusion C5-6 and C6-7 with PEEK cages and an anterior plate C5 to C7, allograft chips.",
         "20930 22551 22552 22845 22853x2",
@@ -180,6 +192,37 @@ fn rule_examples() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The quotes of a proposed line, by code.
+fn quotes(note: &str, code: &str) -> Vec<String> {
+    let f = interspace_notes::findings::analyze(note);
+    let coded = interspace_coding::code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE);
+    let line = coded.lines.iter().find(|l| l.code.as_str() == code).unwrap_or_else(|| panic!("no {code} line"));
+    line.evidence.iter().map(|s| note[s.start..s.end].to_string()).collect()
+}
+
+/// A primary line quotes the note about its own interspace and an add-on about the others, so a
+/// coder checking 22634 reads about L5-S1, not about L4-5.
+#[test]
+fn each_line_quotes_its_own_interspaces() {
+    let fusion = "PROCEDURE: Posterior spinal fusion L4 to S1, pedicle screws L4-S1.\nDESCRIPTION: Pedicle screws were placed at L4, L5 and S1. A TLIF was performed at L4-5 with a PEEK cage. The L5-S1 disc was then removed through a left facetectomy and a second cage was placed at L5-S1. The transverse processes of L4, L5 and the sacral ala were decorticated and local autograft was laid in the gutters.";
+    let primary = quotes(fusion, "22633");
+    let add_on = quotes(fusion, "22634");
+    assert!(primary.iter().any(|q| q == "L4-5") && !primary.iter().any(|q| q == "L5-S1"), "22633 quotes {primary:?}");
+    assert!(add_on.iter().any(|q| q == "L5-S1") && !add_on.iter().any(|q| q == "L4-5"), "22634 quotes {add_on:?}");
+
+    let discs = "PROCEDURE: Left L4-5 and L5-S1 hemilaminotomies.\nDESCRIPTION: A left L4-5 hemilaminotomy was performed and the L5 root decompressed. A left L5-S1 hemilaminotomy was performed and the S1 root decompressed.";
+    let primary = quotes(discs, "63030");
+    let add_on = quotes(discs, "63035");
+    assert!(!primary.iter().any(|q| q == "L5-S1"), "63030 quotes {primary:?}");
+    assert!(add_on.iter().any(|q| q == "L5-S1") && !add_on.iter().any(|q| q == "L4-5"), "63035 quotes {add_on:?}");
+
+    let cervical = "PROCEDURE: Anterior cervical discectomy C5-6 and C6-7 with decompression, no fusion.\nDESCRIPTION: The C5-6 disc was removed and the cord decompressed. The C6-7 disc was removed and the C7 root decompressed.";
+    let primary = quotes(cervical, "63075");
+    let add_on = quotes(cervical, "63076");
+    assert!(primary.iter().any(|q| q == "C5-6") && !primary.iter().any(|q| q == "C6-7"), "63075 quotes {primary:?}");
+    assert!(add_on.iter().any(|q| q == "C6-7") && !add_on.iter().any(|q| q == "C5-6"), "63076 quotes {add_on:?}");
 }
 
 #[test]

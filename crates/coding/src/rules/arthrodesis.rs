@@ -214,9 +214,10 @@ pub(crate) const POSTERIOR: Rule = Rule {
         let combined: Vec<Interspace> = ib.iter().filter(|i| pl.contains(i)).copied().collect();
         let interbody_only: Vec<Interspace> = ib.iter().filter(|i| !pl.contains(i)).copied().collect();
         let pl_only: Vec<Interspace> = pl.iter().filter(|i| !ib.contains(i)).copied().collect();
-        let e_comb = evidence(f, &combined, |_| true);
-        let e_ib = evidence(f, &interbody_only, |k| k != FusionKind::Posterolateral);
-        let e_pl = evidence(f, &pl_only, |k| k == FusionKind::Posterolateral);
+        // Each line quotes the fusions at its own interspaces: the primary's first, the add-on's the rest.
+        let e_comb = |is: &[Interspace]| evidence(f, is, |_| true);
+        let e_ib = |is: &[Interspace]| evidence(f, is, |k| k != FusionKind::Posterolateral);
+        let e_pl = |is: &[Interspace]| evidence(f, is, |k| k == FusionKind::Posterolateral);
         let confidence = |is: &[Interspace]| {
             if f.fusions
                 .iter()
@@ -235,7 +236,7 @@ pub(crate) const POSTERIOR: Rule = Rule {
                 1,
                 "ARTH001",
                 format!("posterior interbody and posterolateral fusion at {first}"),
-                &e_comb,
+                &e_comb(&combined[..1]),
                 confidence(&combined),
             );
             if combined.len() > 1 {
@@ -244,7 +245,7 @@ pub(crate) const POSTERIOR: Rule = Rule {
                     combined.len() as u32 - 1,
                     "ARTH001",
                     format!("additional combined interspaces {}", list(&combined[1..])),
-                    &e_comb,
+                    &e_comb(&combined[1..]),
                     confidence(&combined),
                 );
             }
@@ -254,7 +255,7 @@ pub(crate) const POSTERIOR: Rule = Rule {
                     interbody_only.len() as u32,
                     "ARTH001",
                     format!("additional posterior interbody interspaces {}", list(&interbody_only)),
-                    &e_ib,
+                    &e_ib(&interbody_only),
                     confidence(&interbody_only),
                 );
             }
@@ -264,7 +265,7 @@ pub(crate) const POSTERIOR: Rule = Rule {
                 1,
                 "ARTH001",
                 format!("posterior interbody fusion at {first}"),
-                &e_ib,
+                &e_ib(&interbody_only[..1]),
                 confidence(&interbody_only),
             );
             if interbody_only.len() > 1 {
@@ -273,7 +274,7 @@ pub(crate) const POSTERIOR: Rule = Rule {
                     interbody_only.len() as u32 - 1,
                     "ARTH001",
                     format!("additional posterior interbody interspaces {}", list(&interbody_only[1..])),
-                    &e_ib,
+                    &e_ib(&interbody_only[1..]),
                     confidence(&interbody_only),
                 );
             }
@@ -287,15 +288,22 @@ pub(crate) const POSTERIOR: Rule = Rule {
             let rvu = |c: &str| c.parse().ok().and_then(|h| input.data.pfs.get(h)).map(|r| r.work).unwrap_or_default();
             if let Some((code, region)) = candidates.into_iter().max_by_key(|(c, _)| rvu(c)) {
                 let first = pl_only.iter().find(|i| i.region() == region).copied().unwrap_or(pl_only[0]);
-                out.line(code, 1, "ARTH001", format!("posterolateral fusion at {first}"), &e_pl, Confidence::High);
                 let rest: Vec<Interspace> = pl_only.iter().filter(|i| **i != first).copied().collect();
+                out.line(
+                    code,
+                    1,
+                    "ARTH001",
+                    format!("posterolateral fusion at {first}"),
+                    &e_pl(&[first]),
+                    Confidence::High,
+                );
                 if !rest.is_empty() {
                     out.line(
                         "22614",
                         rest.len() as u32,
                         "ARTH001",
                         format!("additional posterolateral interspaces {}", list(&rest)),
-                        &e_pl,
+                        &e_pl(&rest),
                         Confidence::High,
                     );
                 }
@@ -308,7 +316,7 @@ pub(crate) const POSTERIOR: Rule = Rule {
                 pl_only.len() as u32,
                 "ARTH001",
                 format!("posterolateral-only interspaces {}", list(&pl_only)),
-                &e_pl,
+                &e_pl(&pl_only),
                 Confidence::High,
             );
         }
@@ -361,7 +369,7 @@ pub(crate) const ANTERIOR: Rule = Rule {
                 1,
                 "ARTH002",
                 format!("anterior cervical discectomy and interbody fusion at {first}"),
-                &e(&acdf),
+                &e(&acdf[..1]),
                 Confidence::High,
             );
             if acdf.len() > 1 {
@@ -370,7 +378,7 @@ pub(crate) const ANTERIOR: Rule = Rule {
                     acdf.len() as u32 - 1,
                     "ARTH002",
                     format!("additional ACDF interspaces {}", list(&acdf[1..])),
-                    &e(&acdf),
+                    &e(&acdf[1..]),
                     Confidence::High,
                 );
             }
@@ -394,15 +402,15 @@ pub(crate) const ANTERIOR: Rule = Rule {
             _ => "anterior/lateral lumbar interbody fusion",
         };
         let confidence = if primary == "22554" { Confidence::Medium } else { Confidence::High };
-        out.line(primary, 1, "ARTH002", format!("{what} at {first}"), &e(&is), confidence);
         let rest: Vec<Interspace> = is.iter().filter(|i| **i != first).copied().collect();
+        out.line(primary, 1, "ARTH002", format!("{what} at {first}"), &e(&[first]), confidence);
         if !rest.is_empty() {
             out.line(
                 "22585",
                 rest.len() as u32,
                 "ARTH002",
                 format!("additional anterior interbody interspaces {}", list(&rest)),
-                &e(&is),
+                &e(&rest),
                 confidence,
             );
         }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use interspace_notes::findings::{Decompression, DecompressionKind, Side};
+use interspace_notes::findings::{Decompression, DecompressionKind, DecompressionPart, Side};
 use interspace_notes::{Interspace, Region, Span, Vertebra};
 
 use super::{Rule, is_lumbar, list, posterior_interbody};
@@ -43,9 +43,13 @@ impl std::fmt::Display for Unit {
 
 /// One unit per vertebra named; one per interspace named whose vertebrae are not named.
 fn units(d: &Decompression) -> Vec<Unit> {
-    let mut out: Vec<Unit> = d.vertebrae.iter().map(|v| Unit::Vertebra(*v)).collect();
-    for i in &d.interspaces {
-        if !d.vertebrae.contains(&i.upper()) && !d.vertebrae.contains(&i.lower()) {
+    units_of(&d.vertebrae, &d.interspaces)
+}
+
+fn units_of(vertebrae: &[Vertebra], interspaces: &[Interspace]) -> Vec<Unit> {
+    let mut out: Vec<Unit> = vertebrae.iter().map(|v| Unit::Vertebra(*v)).collect();
+    for i in interspaces {
+        if !vertebrae.contains(&i.upper()) && !vertebrae.contains(&i.lower()) {
             out.push(Unit::Interspace(*i));
         }
     }
@@ -108,12 +112,20 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
             return;
         }
         let confidence = Confidence::High;
-        let mut all: BTreeSet<Unit> = BTreeSet::new();
-        let mut evidence: Vec<Span> = Vec::new();
-        for d in &lam {
-            all.extend(units(d));
-            evidence.extend(d.evidence.iter().copied());
-        }
+        let all: BTreeSet<Unit> = lam.iter().flat_map(|d| units(d)).collect();
+        // A line quotes the laminectomy mentions that name one of its units.
+        let parts: Vec<(Vec<Unit>, &[Span])> = lam
+            .iter()
+            .flat_map(|d| &d.parts)
+            .map(|p| (units_of(&p.vertebrae, &p.interspaces), &p.evidence[..]))
+            .collect();
+        let evidence = |line: &[Unit]| -> Vec<Span> {
+            parts
+                .iter()
+                .filter(|(u, _)| u.iter().any(|u| line.contains(u)))
+                .flat_map(|(_, e)| e.iter().copied())
+                .collect()
+        };
         let interbody: Vec<Interspace> =
             f.fusions.iter().map(|x| x.interspace).filter(|i| is_lumbar(*i) && posterior_interbody(f, *i)).collect();
         let interbody_coded = out.has("22630") || out.has("22633");
@@ -125,7 +137,7 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
                 1,
                 "DCMP001",
                 format!("decompression at the interbody fusion level ({})", list(&at_fusion[..1])),
-                &evidence,
+                &evidence(&at_fusion[..1]),
                 confidence,
             );
             if at_fusion.len() > 1 {
@@ -134,7 +146,7 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
                     at_fusion.len() as u32 - 1,
                     "DCMP001",
                     format!("additional segments decompressed at fused levels ({})", list(&at_fusion[1..])),
-                    &evidence,
+                    &evidence(&at_fusion[1..]),
                     confidence,
                 );
             }
@@ -148,7 +160,7 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
                 1,
                 "DCMP001",
                 format!("Gill-type laminectomy for spondylolisthesis ({})", list(&gill)),
-                &evidence,
+                &evidence(&gill),
                 confidence,
             );
         }
@@ -183,7 +195,7 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
                 list(&elsewhere),
                 if elsewhere.len() == 1 { "" } else { "s" }
             ),
-            &evidence,
+            &evidence(&elsewhere),
             confidence,
         );
         if elsewhere.len() > 1 {
@@ -192,7 +204,7 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
                 elsewhere.len() as u32 - 1,
                 "DCMP001",
                 "each additional vertebral segment decompressed",
-                &evidence,
+                &evidence(&elsewhere),
                 confidence,
             );
         }
@@ -235,7 +247,6 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
         }
         let mut is: BTreeSet<Interspace> = BTreeSet::new();
         let mut side = Side::Unstated;
-        let mut evidence = Vec::new();
         for d in &lamino {
             is.extend(d.interspaces.iter().copied());
             // Two adjacent vertebrae named are the interspace between them; a vertebra named alone
@@ -263,7 +274,6 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
                 (a, b) if a == b => a,
                 _ => Side::Bilateral,
             };
-            evidence.extend(d.evidence.iter().copied());
         }
         // Interspaces inside a laminectomy or an interbody fusion are coded there.
         let lam_units: Vec<Vertebra> = f
@@ -291,9 +301,22 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
             (true, true) => ("63040", "63043"),
             (true, false) => ("63042", "63044"),
         };
-        if redo {
-            evidence.extend(f.reexploration.iter().flatten().copied());
-        }
+        // A line quotes the mentions that name one of its interspaces or their vertebrae.
+        let evidence = |line: &[Interspace]| -> Vec<Span> {
+            let names = |p: &DecompressionPart, i: &Interspace| {
+                p.interspaces.contains(i) || p.vertebrae.iter().any(|v| *v == i.upper() || *v == i.lower())
+            };
+            let mut e: Vec<Span> = lamino
+                .iter()
+                .flat_map(|d| &d.parts)
+                .filter(|p| line.iter().any(|i| names(p, i)))
+                .flat_map(|p| p.evidence.iter().copied())
+                .collect();
+            if redo {
+                e.extend(f.reexploration.iter().flatten().copied());
+            }
+            e
+        };
         let side_text = match side {
             Side::Left => " on the left",
             Side::Right => " on the right",
@@ -305,7 +328,7 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
             1,
             "DCMP002",
             format!("{}laminotomy/decompression at {first}{side_text}", if redo { "re-exploration " } else { "" }),
-            &evidence,
+            &evidence(&is[..1]),
             Confidence::High,
         );
         if is.len() > 1 {
@@ -314,7 +337,7 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
                 is.len() as u32 - 1,
                 "DCMP002",
                 format!("additional interspaces {}{side_text}", list(&is[1..])),
-                &evidence,
+                &evidence(&is[1..]),
                 Confidence::High,
             );
         }
@@ -352,19 +375,23 @@ pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
         is.sort();
         is.dedup();
         let Some(first) = is.first() else { return };
-        let evidence: Vec<Span> = f
-            .decompressions
-            .iter()
-            .filter(|d| d.kind == DecompressionKind::AnteriorDiscectomy)
-            .flat_map(|d| d.evidence.iter().copied())
-            .collect();
+        // A line quotes the discectomy mentions at its own interspaces.
+        let evidence = |line: &[Interspace]| -> Vec<Span> {
+            f.decompressions
+                .iter()
+                .filter(|d| d.kind == DecompressionKind::AnteriorDiscectomy)
+                .flat_map(|d| &d.parts)
+                .filter(|p| p.interspaces.iter().any(|i| line.contains(i)))
+                .flat_map(|p| p.evidence.iter().copied())
+                .collect()
+        };
         let (primary, add) = if first.region() == Region::Thoracic { ("63077", "63078") } else { ("63075", "63076") };
         out.line(
             primary,
             1,
             "DCMP003",
             format!("anterior discectomy with decompression at {first}, no fusion"),
-            &evidence,
+            &evidence(&is[..1]),
             Confidence::High,
         );
         if is.len() > 1 {
@@ -373,7 +400,7 @@ pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
                 is.len() as u32 - 1,
                 "DCMP003",
                 format!("additional interspaces {}", list(&is[1..])),
-                &evidence,
+                &evidence(&is[1..]),
                 Confidence::High,
             );
         }

@@ -438,6 +438,9 @@ const NOT_DONE_AT_LEVEL: Phrases = Phrases::of(&[
     "not included",
 ]);
 
+/// Words that open a sentence about what the sentence before named.
+const CARRIED_SUBJECTS: [&[u8]; 5] = [b"they ", b"it ", b"these ", b"this ", b"both "];
+
 /// Interspaces the narrative says were not operated on: the procedure list's facts there do not
 /// stand ("L5-S1 was abandoned because of bleeding", "the L5-S1 facets were not disturbed").
 fn cancel_levels(r: &Reader<'_, '_>, f: &mut Findings) {
@@ -450,7 +453,19 @@ fn cancel_levels(r: &Reader<'_, '_>, f: &mut Findings) {
         if !r.doc.sentence_has(i, NOT_DONE_AT_LEVEL) {
             continue;
         }
-        for l in r.doc.levels.iter().filter(|l| l.sentence == i) {
+        // "… the L5-S1 facets were confirmed to be solidly fused; they were not disturbed": a
+        // sentence that opens with a pronoun and names no level speaks of the sentence before.
+        let named = |j: usize| r.doc.levels.iter().filter(move |l| l.sentence == j);
+        let about = if named(i).next().is_none()
+            && i > 0
+            && r.doc.sentences[i - 1].section == s.section
+            && CARRIED_SUBJECTS.iter().any(|p| r.doc.sentence_text(i).starts_with(p))
+        {
+            i - 1
+        } else {
+            i
+        };
+        for l in named(about) {
             cancelled.extend(l.level.interspaces());
         }
     }
@@ -859,11 +874,17 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
             let is = m.interspaces();
             let source = source_of(m.section);
             for i in is {
-                // The header's fusion at this interspace does not stand for the narrative's.
-                if !all
-                    .iter()
-                    .any(|f| f.interspace == i && f.source == source && matches!(f.kind, FusionKind::Interbody(_)))
+                // The header's fusion at this interspace does not stand for the narrative's; a
+                // fusion already read there quotes the cage too ("the same was done at L5-S1 with
+                // a 12 mm cage").
+                if let Some(f) = all
+                    .iter_mut()
+                    .find(|f| f.interspace == i && f.source == source && matches!(f.kind, FusionKind::Interbody(_)))
                 {
+                    f.evidence.extend(m.evidence());
+                    f.evidence.sort();
+                    f.evidence.dedup();
+                } else {
                     let kind = infer_interbody(r, m.hit.sentence, Some(i.region()), approach);
                     push_fusion(&mut all, i, FusionKind::Interbody(kind), source, false, m.evidence());
                 }
@@ -1168,6 +1189,12 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         interspaces.dedup();
         let with_ff = r.sentence_any(s, &[Concept::Foraminotomy, Concept::Facetectomy])
             || r.doc.sentence_has(s, phrases!("foramin"));
+        let evidence = m.evidence();
+        let part = DecompressionPart {
+            vertebrae: named.clone(),
+            interspaces: interspaces.clone(),
+            evidence: evidence.clone(),
+        };
         all.push(Decompression {
             kind,
             vertebrae: named,
@@ -1176,7 +1203,8 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
             with_facetectomy_or_foraminotomy: with_ff,
             source: source_of(m.section),
             explicit: !m.from_focus,
-            evidence: m.evidence(),
+            evidence,
+            parts: vec![part],
         });
     }
     // Merge by kind and source: one fact per kind per source, with the union of levels.
@@ -1198,6 +1226,7 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
                 _ => Side::Bilateral,
             };
             x.evidence.extend(d.evidence);
+            x.parts.extend(d.parts);
         } else {
             merged.push(d);
         }

@@ -129,6 +129,17 @@ pub struct Decompression {
     /// Named with its own level (not carried over from an earlier sentence).
     pub explicit: bool,
     pub evidence: Vec<Span>,
+    /// Each mention merged into this decompression, with its own levels and quotes: a coded line
+    /// quotes the mentions at its levels.
+    pub parts: Vec<DecompressionPart>,
+}
+
+/// One mention of a decompression: the levels it named and its quotes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecompressionPart {
+    pub vertebrae: Vec<Vertebra>,
+    pub interspaces: Vec<Interspace>,
+    pub evidence: Vec<Span>,
 }
 
 /// Where instrumentation sits.
