@@ -103,6 +103,13 @@ const CASES: &[(&str, &str, &str)] = &[
         "PROCEDURE: Removal of posterior segmental instrumentation L3 to L5.\nDESCRIPTION: The rods were removed and the six pedicle screws at L3, L4 and L5 were removed. The fusion was solid. No new instrumentation was placed.",
         "22852",
     ),
+    (
+        // "OPERATIVE PROCEDURE(S):" opens the procedure list: its new construct is coded, and the
+        // old one's removal is not (new instrumentation overlaps it).
+        "INST004",
+        "OPERATIVE PROCEDURE(S):\n1. Removal of prior L4-S1 pedicle screw instrumentation.\n2. Posterior segmental instrumentation L2 to S1 (new construct).",
+        "22842",
+    ),
     ("DEV001", "PROCEDURE: ALIF L5-S1 with a PEEK cage with integrated screws and BMP.", "20930 22558 22853"),
     (
         "DEV002",
