@@ -224,6 +224,37 @@ pub fn build(f: &Findings, data: &Dataset) -> Vec<PcsCode> {
             out.push(p);
         }
     }
+    // Open reduction of a fracture or dislocation: reposition of the vertebra (0PS3 cervical, 0PS4
+    // thoracic, 0QS0 lumbar), open, with internal fixation when a posterior construct spans it;
+    // one code per body-part value (B3.2).
+    if let Some(t) = &f.fracture_treatment
+        && !t.anterior
+    {
+        let at = t.vertebrae.iter().copied().chain(t.segments.iter().map(|i| i.upper()));
+        for v in at {
+            let fixed = f.constructs.iter().any(|c| c.from <= v && v <= c.to);
+            let device = if fixed { '4' } else { 'Z' };
+            let table = match v.region() {
+                Region::Cervical => "0PS3",
+                Region::Thoracic => "0PS4",
+                Region::Lumbar => "0QS0",
+                _ => continue,
+            };
+            let code = format!("{table}0{device}Z");
+            let how = if fixed { "with the construct's internal fixation" } else { "no fixation device" };
+            if !out.iter().any(|x: &PcsCode| x.code == code)
+                && let Some(p) = lookup(
+                    data,
+                    &code,
+                    format!("reposition of the fractured {v}, open, {how}"),
+                    true,
+                    t.evidence.clone(),
+                )
+            {
+                out.push(p);
+            }
+        }
+    }
     // Decompression for neural compression: release of the spinal cord or nerves by region.
     for d in &f.decompressions {
         let region = d.vertebrae.first().map(|v| v.region()).or_else(|| d.interspaces.first().map(|i| i.region()));

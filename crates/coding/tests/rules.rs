@@ -99,6 +99,34 @@ const CASES: &[(&str, &str, &str)] = &[
         "20936 22612 22614x2 22842 22848",
     ),
     (
+        "PROC006",
+        "PROCEDURES: 1. Open reduction of T12 burst fracture, posterior approach. 2. Posterior spinal fusion T11 to L1. 3. Pedicle screws T10, T11, L1 and L2.\nDESCRIPTION: Pedicle screws were placed at T10, T11, L1 and L2. The fracture was then reduced by distraction across T12. The transverse processes of T11, T12 and L1 were decorticated and allograft was laid.",
+        "20930 22327 22610 22614 22842",
+    ),
+    (
+        // The procedure list names the fractured vertebrae; the narrative's reduction is told with
+        // the screws at the construct's ends.
+        "PROC006",
+        "PROCEDURE: Open reduction of L1 and L2 burst fractures with posterior instrumentation T12 to L3.\nDESCRIPTION: Pedicle screws were placed at T12 and L3 and the fractures were reduced with distraction.",
+        "22325 22328 22840",
+    ),
+    (
+        "PROC006",
+        "PROCEDURE: Posterior open reduction of C5-6 facet dislocation and posterior fusion C5-6 with lateral mass screws C5 and C6.\nDESCRIPTION: The jumped facets at C5-6 were reduced under direct vision. Lateral mass screws were placed at C5 and C6 and the facets decorticated with local autograft.",
+        "20936 22326 22600 22840",
+    ),
+    // A reduction of a spondylolisthesis or by a kyphoplasty balloon is not open fracture treatment.
+    (
+        "PROC006",
+        "PROCEDURE: L4-5 posterolateral fusion with pedicle screws L4-L5 and open reduction of the spondylolisthesis.\nDESCRIPTION: Pedicle screws were placed at L4 and L5 and the listhesis was reduced. The transverse processes were decorticated and local autograft placed.",
+        "20936 22612 22840",
+    ),
+    (
+        "PROC006",
+        "PROCEDURE: T12 kyphoplasty.\nDESCRIPTION: The balloon was inflated and the fracture was reduced; cement was injected into T12.",
+        "22513",
+    ),
+    (
         "INST004",
         "PROCEDURE: Removal of posterior segmental instrumentation L3 to L5.\nDESCRIPTION: The rods were removed and the six pedicle screws at L3, L4 and L5 were removed. The fusion was solid. No new instrumentation was placed.",
         "22852",
@@ -230,6 +258,25 @@ fn each_line_quotes_its_own_interspaces() {
     let add_on = quotes(cervical, "63076");
     assert!(primary.iter().any(|q| q == "C5-6") && !primary.iter().any(|q| q == "C6-7"), "63075 quotes {primary:?}");
     assert!(add_on.iter().any(|q| q == "C6-7") && !add_on.iter().any(|q| q == "C5-6"), "63076 quotes {add_on:?}");
+}
+
+/// An open reduction is a reposition of the fractured vertebra in ICD-10-PCS, with the internal
+/// fixation device where the construct spans it, and no reposition where none was done.
+#[test]
+fn a_fracture_reduction_is_a_reposition_in_pcs() {
+    let pcs = |note: &str| -> Vec<String> {
+        let f = interspace_notes::findings::analyze(note);
+        interspace_coding::code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE).pcs.iter().map(|p| p.code.clone()).collect()
+    };
+    let fixed = pcs(
+        "PROCEDURE: Open reduction of T12 burst fracture with posterior fusion T11 to L1 and pedicle screws T10 to L2.",
+    );
+    assert!(fixed.contains(&"0PS404Z".to_string()), "{fixed:?}");
+    let lumbar = pcs("PROCEDURE: Open reduction of L2 fracture-dislocation, posterior approach.");
+    assert!(lumbar.contains(&"0QS00ZZ".to_string()), "{lumbar:?}");
+    let kyphoplasty =
+        pcs("PROCEDURE: T12 kyphoplasty.\nDESCRIPTION: The balloon was inflated and the fracture was reduced.");
+    assert!(!kyphoplasty.iter().any(|c| c.starts_with("0PS")), "{kyphoplasty:?}");
 }
 
 #[test]

@@ -250,6 +250,14 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
             evidence: ev(doc, &r.evidence),
         });
     }
+    if let Some(t) = &f.fracture_treatment {
+        let mut at: Vec<String> = t.vertebrae.iter().map(ToString::to_string).collect();
+        at.extend(t.segments.iter().map(|i| format!("{i} (dislocation)")));
+        other.push(ItemView {
+            kind: format!("open treatment of fracture {}", at.join(" ")).trim_end().to_string().into(),
+            evidence: ev(doc, &t.evidence),
+        });
+    }
     other.extend(item("exploration of fusion", &f.exploration));
     other.extend(item("osteotomy (not coded automatically)", &f.osteotomy));
     let mut adjuncts = Vec::new();

@@ -160,6 +160,7 @@ pub enum Family {
     Exploration,
     Tethering,
     Osteotomy,
+    Fracture,
     Other,
 }
 
@@ -183,6 +184,7 @@ impl Family {
             Family::Exploration => "exploration",
             Family::Tethering => "vertebral body tethering",
             Family::Osteotomy => "osteotomy",
+            Family::Fracture => "open treatment of vertebral fractures and dislocations",
             Family::Other => "other spine procedure",
         }
     }

@@ -46,6 +46,7 @@ concepts! {
     Pars = "pars",
     DeformityCorrection = "deformity_correction",
     Osteotomy = "osteotomy",
+    FractureReduction = "fracture_reduction",
     Discectomy = "discectomy",
     Microdiscectomy = "microdiscectomy",
     Laminectomy = "laminectomy",

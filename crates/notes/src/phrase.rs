@@ -191,6 +191,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "gill",
     "stenosis",
     "foramin",
+    "dislocat",
     "corpectomy",
     "defect",
     "plate",

@@ -46,6 +46,7 @@ pub const RULES: &[Rule] = &[
     procedures::ARTHROPLASTY,
     procedures::AUGMENTATION,
     procedures::SACROILIAC,
+    procedures::FRACTURE,
     instrumentation::POSTERIOR,
     instrumentation::ANTERIOR,
     instrumentation::PELVIC,

@@ -1,4 +1,5 @@
-//! Corpectomy, disc arthroplasty, vertebral augmentation, sacroiliac fusion and exploration.
+//! Corpectomy, disc arthroplasty, vertebral augmentation, sacroiliac fusion, exploration and open
+//! treatment of fractures.
 
 use interspace_notes::findings::ArthroplastyAction;
 use interspace_notes::{Region, Span, Vertebra};
@@ -215,6 +216,74 @@ pub(crate) const EXPLORATION: Rule = Rule {
             out.note("PROC005", "exploration of the fusion is part of the definitive procedure and is not coded", e);
         } else {
             out.line("22830", 1, "PROC005", "exploration of the prior fusion", e, Confidence::High);
+        }
+    },
+};
+
+/// PROC006 — Open treatment of vertebral fractures or dislocations from behind: 22325 lumbar,
+/// 22326 cervical, 22327 thoracic for the first fractured vertebra or dislocated segment, +22328
+/// for each further one.
+///
+/// ## Guideline
+/// 22325–22327 are one fractured vertebra or dislocated segment treated open by a posterior
+/// approach, by region; +22328 adds each further one and pairs with 22325, 22326 and 22327 (NCCI
+/// add-on file). Arthrodesis, instrumentation and bone graft done with it are reported with their
+/// own codes. A fracture treated from the front is coded by what was done (corpectomy, anterior
+/// fusion). The sacrum and occiput have no code in the family. One primary for the session: the
+/// highest-valued region present (unverified, as for the other families).
+pub(crate) const FRACTURE: Rule = Rule {
+    id: "PROC006",
+    name: "open-fracture-treatment-posterior",
+    guideline: "Open treatment of vertebral fractures or dislocations from behind is 22325 (lumbar), 22326 (cervical) or 22327 (thoracic) for the first vertebra or segment, +22328 for each further one",
+    sources: &["U-DESC", "D-AOC"],
+    apply: |input, out| {
+        let Some(t) = &input.findings.fracture_treatment else { return };
+        if t.anterior {
+            out.note(
+                "PROC006",
+                "a fracture treated from the front is coded by what was done (corpectomy, anterior fusion), not with 22325-22328",
+                &t.evidence,
+            );
+            return;
+        }
+        let code = |r: Region| match r {
+            Region::Cervical => Some("22326"),
+            Region::Thoracic => Some("22327"),
+            Region::Lumbar => Some("22325"),
+            _ => None,
+        };
+        // Each fractured vertebra or dislocated segment is one unit, named by where it is.
+        let mut units: Vec<(String, &str)> = Vec::new();
+        units.extend(t.vertebrae.iter().filter_map(|v| Some((v.to_string(), code(v.region())?))));
+        units.extend(t.segments.iter().filter_map(|i| Some((format!("{i} (dislocation)"), code(i.upper().region())?))));
+        if units.is_empty() {
+            out.note(
+                "PROC006",
+                "an open reduction of a fracture is described without a cervical, thoracic or lumbar vertebra named with it: name the fractured vertebra to code 22325-22328",
+                &t.evidence,
+            );
+            return;
+        }
+        let rvu = |c: &str| c.parse().ok().and_then(|h| input.data.pfs.get(h)).map(|r| r.work).unwrap_or_default();
+        let Some(first) = units.iter().max_by(|a, b| rvu(a.1).cmp(&rvu(b.1))).cloned() else { return };
+        out.line(
+            first.1,
+            1,
+            "PROC006",
+            format!("open treatment of the fracture at {}", first.0),
+            &t.evidence,
+            Confidence::High,
+        );
+        let rest: Vec<&str> = units.iter().filter(|u| u.0 != first.0).map(|u| u.0.as_str()).collect();
+        if !rest.is_empty() {
+            out.line(
+                "22328",
+                rest.len() as u32,
+                "PROC006",
+                format!("additional fractured vertebrae or dislocated segments {}", rest.join(", ")),
+                &t.evidence,
+                Confidence::High,
+            );
         }
     },
 };

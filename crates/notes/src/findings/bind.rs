@@ -52,6 +52,7 @@ pub(crate) fn takes_levels(c: Concept) -> bool {
             | Facet
             | Pars
             | Osteotomy
+            | FractureReduction
             | Discectomy
             | Microdiscectomy
             | Laminectomy

@@ -410,8 +410,67 @@ pub fn build(doc: &Document<'_>) -> Findings {
     grafts(&r, &mut f);
     other_procedures(&r, &mut f);
     adjuncts(&r, &mut f);
+    fracture_treatment(&r, approach, &mut f);
     cues(&r, &mut f);
     f
+}
+
+/// Open treatment of a vertebral fracture or dislocation: a reduction with a fracture or
+/// dislocation named in its sentence ("open reduction of the T12 burst fracture", "the fracture
+/// was then reduced by distraction across T12"), at the vertebrae named with it, or at the
+/// segment of a dislocation ("reduction of the C5-6 facet dislocation"). The procedure list's
+/// levels stand where it names any: a narrative reduction is often told with the screws that
+/// did it ("screws were placed at T12 and L3 and the fractures were reduced"). Kyphoplasty and
+/// vertebroplasty reduce fractures through a needle and have codes of their own.
+fn fracture_treatment(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
+    if r.any_done(Concept::Kyphoplasty) || r.any_done(Concept::Vertebroplasty) {
+        return;
+    }
+    // Vertebrae and dislocated segments by source: [procedure list, narrative].
+    let mut vertebrae: [BTreeSet<Vertebra>; 2] = Default::default();
+    let mut segments: [BTreeSet<Interspace>; 2] = Default::default();
+    let mut evidence: Vec<Span> = Vec::new();
+    for m in r.done(Concept::FractureReduction) {
+        if !m.affirmed() || !describes_procedure(m.section) {
+            continue;
+        }
+        let words = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+        let dislocation = words.contains("dislocat") || r.doc.sentence_has(m.hit.sentence, phrases!("dislocat"));
+        if !(words.contains("fractur") || dislocation || r.sentence_any(m.hit.sentence, &[Concept::Fracture])) {
+            continue;
+        }
+        let source = usize::from(m.section != SectionKind::Procedures);
+        for l in m.levels {
+            match *l {
+                LevelRef::Vertebra(v) => {
+                    vertebrae[source].insert(v);
+                }
+                LevelRef::Span(a, b) if dislocation && b.index() == a.index() + 1 => {
+                    segments[source].extend(Interspace::below(a));
+                }
+                _ => {}
+            }
+        }
+        evidence.extend(m.evidence());
+    }
+    if evidence.is_empty() {
+        return;
+    }
+    evidence.sort();
+    evidence.dedup();
+    let [header_vertebrae, narrative_vertebrae] = vertebrae;
+    let [header_segments, narrative_segments] = segments;
+    let (vertebrae, segments) = if header_vertebrae.is_empty() && header_segments.is_empty() {
+        (narrative_vertebrae, narrative_segments)
+    } else {
+        (header_vertebrae, header_segments)
+    };
+    f.fracture_treatment = Some(FractureTreatment {
+        vertebrae: vertebrae.into_iter().collect(),
+        segments: segments.into_iter().collect(),
+        anterior: approach == NoteApproach::Anterior,
+        evidence,
+    });
 }
 
 /// Words that say the work planned at a level was not done there.

@@ -142,6 +142,18 @@ pub struct DecompressionPart {
     pub evidence: Vec<Span>,
 }
 
+/// An open treatment of vertebral fractures or dislocations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FractureTreatment {
+    /// Fractured vertebrae named with the reduction.
+    pub vertebrae: Vec<Vertebra>,
+    /// Dislocated segments named with the reduction, one interspace each.
+    pub segments: Vec<Interspace>,
+    /// The operation reached the spine only from the front.
+    pub anterior: bool,
+    pub evidence: Vec<Span>,
+}
+
 /// Where instrumentation sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConstructSide {
@@ -327,6 +339,8 @@ pub struct Findings {
     pub deformity: Option<Evidence>,
     /// Osteotomies mentioned (not coded automatically; reported for review).
     pub osteotomy: Option<Evidence>,
+    /// Open treatment (reduction) of a vertebral fracture or dislocation.
+    pub fracture_treatment: Option<FractureTreatment>,
     /// Plates, wires or graft holding a laminoplasty open.
     pub laminoplasty_fixation: Option<Evidence>,
     /// The fusion was done without instrumentation, as the note says.
