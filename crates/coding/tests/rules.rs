@@ -172,6 +172,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "PROCEDURE: Anterior C5 and C6 corpectomy with a titanium mesh cage, anterior arthrodesis C4 to C7 and an anterior plate C4-C7; local autograft. The operating microscope was used.",
         "20936 22554 22585x2 22846 22854 63081 63082 69990",
     ),
+    (
+        // "Anterior corpectomy" says the approach, with no approach word of its own.
+        "PROC001",
+        "PROCEDURE: Anterior corpectomy of L1 for burst fracture and anterior fusion T12 to L2 with an expandable cage and anterior plate.",
+        "22556 22585 22845 22854 63090",
+    ),
     ("PROC002", "PROCEDURE: Cervical disc arthroplasty C5-6 and C6-7.", "22856 22858"),
     ("PROC002", "PROCEDURE: Removal of C5-6 artificial disc (cervical disc arthroplasty removal).", "22864"),
     ("PROC003", "PROCEDURE: Balloon kyphoplasty T12 and L1.", "22513 22515"),

@@ -1405,6 +1405,9 @@ fn corpectomies(r: &Reader<'_, '_>, f: &mut Findings) {
         let anterior = r.sentence_any(
             m.hit.sentence,
             &[Concept::Anterior, Concept::Retroperitoneal, Concept::Transperitoneal, Concept::Thoracotomy],
+        ) || r.doc.sentence_has(
+            m.hit.sentence,
+            phrases!("anterior corpectomy", "anterior vertebrectomy", "anterolateral corpectomy"),
         ) || vs[0].region() == Region::Cervical
             && !r.sentence_any(m.hit.sentence, &[Concept::Posterior, Concept::LateralExtracavitary]);
         if let Some(c) = f.corpectomies.iter_mut().find(|c| c.anterior == anterior) {
