@@ -140,6 +140,12 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("DEV001", "PROCEDURE: ALIF L5-S1 with a PEEK cage with integrated screws and BMP.", "20930 22558 22853"),
     (
+        // "Removed the disc" is the discectomy: the cage inserted after it is not a removed device.
+        "DEV001",
+        "PROCEDURE: TLIF L4-5 with pedicle screws L4-L5.\nDESCRIPTION: Pedicle screws were placed at L4 and L5. We removed the disc and inserted a 10 mm PEEK cage at L4-5.",
+        "22630 22840 22853",
+    ),
+    (
         "DEV002",
         "PROCEDURE: C5 corpectomy with an expandable titanium corpectomy cage, anterior interbody arthrodesis C4 to C6, anterior plate C4-C6, local autograft.",
         "20936 22554 22585 22845 22854 63081",
