@@ -151,6 +151,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "20936 22554 22585 22845 22854 63081",
     ),
     (
+        // 20937 needs a separate skin or fascial incision; "the same incision" leaves it to the coder.
+        "GRFT001",
+        "PROCEDURE: L4-5 posterolateral fusion with pedicle screws L4-L5. Iliac crest bone graft was harvested through the same incision.",
+        "22612 22840",
+    ),
+    (
         "GRFT001",
         "PROCEDURE: ACDF C5-6 with a structural allograft spacer and an anterior plate C5-C6.",
         "20931 22551 22845",

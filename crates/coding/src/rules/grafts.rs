@@ -24,6 +24,13 @@ pub(crate) const GRAFTS: Rule = Rule {
         if !out.lines.iter().any(|l| l.rule.starts_with("ARTH")) {
             return;
         }
+        if let Some(e) = &input.findings.iliac_same_incision {
+            out.note(
+                "GRFT001",
+                "iliac crest bone harvested through the same incision: 20937/20938 need a separate skin or fascial incision in the note; not coded",
+                e,
+            );
+        }
         let mut osteopromotive_done = false;
         for g in &input.findings.grafts {
             let (code, what) = match g.kind {

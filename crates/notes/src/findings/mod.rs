@@ -2092,11 +2092,21 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
             && iliac_harvest(r, m.hit.sentence)
     });
     let separate_in_note = r.any_done(Concept::SeparateIncision);
+    // "Iliac crest bone was harvested through the same incision": 20937 and 20938 need a separate
+    // skin or fascial incision, so the harvest is left to the coder.
+    let same_incision = |s: usize| {
+        r.doc.sentence_has(s, phrases!("same incision", "same skin incision", "same midline incision"))
+            && !r.sentence_any(s, &[Concept::SeparateIncision])
+    };
     for m in &r.mentions {
         if !m.affirmed() || !describes_procedure(m.section) {
             continue;
         }
         let s = m.hit.sentence;
+        if matches!(m.hit.concept, Concept::IliacCrest | Concept::Tricortical) && same_incision(s) {
+            f.iliac_same_incision.get_or_insert_with(Vec::new).push(m.span);
+            continue;
+        }
         let kind = match m.hit.concept {
             Concept::LocalAutograft => {
                 // "Autograft" without "local" is the harvested graft when one was harvested or

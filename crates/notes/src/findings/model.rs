@@ -313,6 +313,8 @@ pub struct Findings {
     pub constructs: Vec<Construct>,
     pub devices: Vec<Device>,
     pub grafts: Vec<Graft>,
+    /// Iliac crest bone harvested "through the same incision": not a separate-incision graft.
+    pub iliac_same_incision: Option<Evidence>,
     pub corpectomies: Vec<Corpectomy>,
     pub arthroplasties: Vec<Arthroplasty>,
     pub augmentations: Vec<Augmentation>,
