@@ -79,6 +79,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "20930 20936 22802 22843",
     ),
     (
+        // A fusion "to the pelvis" reaches S1: T10-S1 is nine vertebrae.
+        "ARTH007",
+        "PREOPERATIVE DIAGNOSIS: Adult degenerative scoliosis.\nPROCEDURE: Posterior spinal fusion T10 to pelvis with pedicle screws T10-S1 and bilateral S2AI screws, local autograft.",
+        "20936 22802 22843 22848",
+    ),
+    (
         "ARTH008",
         "PROCEDURE: Presacral interbody fusion L5-S1 (AxiaLIF) with pedicle screws L5-S1 and allograft.",
         "22586",

@@ -130,6 +130,7 @@ impl M<'_> {
         let mut bits = 0u32;
         let mut singles: Option<(Vertebra, Vertebra)> = None;
         let mut n_singles = 0;
+        let mut pelvis = false;
         for l in self.levels {
             match *l {
                 LevelRef::Span(a, b) => bits |= below(a, b),
@@ -137,15 +138,16 @@ impl M<'_> {
                     n_singles += 1;
                     singles = Some(singles.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
                 }
-                LevelRef::Pelvis | LevelRef::Count(_) => {}
+                LevelRef::Pelvis => pelvis = true,
+                LevelRef::Count(_) => {}
             }
         }
-        // "L4 and L5" named as two vertebrae around a disc space.
+        // "L4 and L5" named as two vertebrae around a disc space; "T10 to the pelvis" reaches S1.
         if bits == 0
-            && n_singles >= 2
+            && (n_singles >= 2 || pelvis)
             && let Some((lo, hi)) = singles
         {
-            bits = below(lo, hi);
+            bits = below(lo, if pelvis { Vertebra::S1 } else { hi });
         }
         Interspaces::from_bits(bits)
     }
@@ -2410,7 +2412,8 @@ mod tests {
 
     proptest! {
         /// A mention's interspaces: those of its spans, or between its lowest and highest of two
-        /// or more single vertebrae, in order and without repeats.
+        /// or more single vertebrae, or from its topmost single vertebra to S1 when it names the
+        /// pelvis, in order and without repeats.
         #[test]
         fn mention_interspaces_are_those_its_levels_cover(levels in proptest::collection::vec(level(), 0..6)) {
             let hit = ConceptHit { start: 0, end: 1, concept: Concept::ALL[0], sentence: 0, context: Context::default() };
@@ -2419,8 +2422,10 @@ mod tests {
             let mut expected: Vec<Interspace> = levels.iter().flat_map(|l| l.interspaces()).collect();
             let singles: Vec<Vertebra> =
                 levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }).collect();
-            if expected.is_empty() && singles.len() >= 2 {
+            let pelvis = levels.contains(&LevelRef::Pelvis);
+            if expected.is_empty() && (singles.len() >= 2 || pelvis && !singles.is_empty()) {
                 let (lo, hi) = (*singles.iter().min().unwrap(), *singles.iter().max().unwrap());
+                let hi = if pelvis { Vertebra::S1 } else { hi };
                 expected = LevelRef::Span(lo, hi).interspaces().collect();
             }
             expected.sort();
