@@ -138,6 +138,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "22852",
     ),
     (
+        // A construct taken out is named by its span: removal includes the exploration.
+        "INST004",
+        "PROCEDURE: Removal of posterior segmental instrumentation L4-S1 and exploration of fusion.",
+        "22852",
+    ),
+    (
         // "OPERATIVE PROCEDURE(S):" opens the procedure list: its new construct is coded, and the
         // old one's removal is not (new instrumentation overlaps it).
         "INST004",

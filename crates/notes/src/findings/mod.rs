@@ -1652,6 +1652,23 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
             e.1.push(m.span);
             continue;
         }
+        // "Removal of posterior segmental instrumentation L4-S1": a construct taken out, named by
+        // its span rather than its anchors.
+        if matches!(m.hit.concept, Concept::Instrumentation | Concept::Rod)
+            && m.removed()
+            && !m.from_focus
+            && !m.hit.context.has(Context::NEGATED)
+            && !m.hit.context.has(Context::HYPOTHETICAL)
+            && !r.sentence_any(s, &[Concept::Reinsertion])
+        {
+            let vs = m.vertebrae();
+            if !vs.is_empty() {
+                let e = removed.entry(r.sentence_any(s, &[Concept::Anterior, Concept::Plate])).or_default();
+                e.0.extend(vs);
+                e.1.push(m.span);
+                continue;
+            }
+        }
         // "Removal and reinsertion of the right L5 pedicle screw": the anchors were reinserted.
         if anchor_concept && m.affirmed() && r.sentence_any(s, &[Concept::Reinsertion]) && !m.vertebrae().is_empty() {
             reinsert_anchors.extend(m.vertebrae());
