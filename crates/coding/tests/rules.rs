@@ -90,6 +90,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "22586",
     ),
     (
+        // "Posterior instrumentation" with no anchor named is posterior all the same.
+        "INST001",
+        "PROCEDURE: L5-S1 ALIF with PEEK cage and BMP; L4-S1 posterior instrumentation and posterolateral fusion with local autograft.",
+        "20930 20936 22558 22612 22614 22842 22853",
+    ),
+    (
         "INST001",
         "PROCEDURE: L4-5 posterolateral fusion with pedicle screws L4-L5, local autograft.\nDESCRIPTION: Pedicle screws were placed at L4 and L5 bilaterally. The transverse processes were decorticated and local autograft was placed.",
         "20936 22612 22840",

@@ -1617,6 +1617,12 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
         r.mentions
             .iter()
             .any(|m| m.hit.concept == *c && !m.hit.context.has(Context::NEGATED) && describes_procedure(m.section))
+    }) || r.mentions.iter().any(|m| {
+        // "L4-S1 posterior instrumentation" says so itself.
+        m.hit.concept == Concept::Instrumentation
+            && !m.hit.context.has(Context::NEGATED)
+            && describes_procedure(m.section)
+            && r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().starts_with("posterior")
     });
     let si_case = r.any_done(Concept::SiFusion) || r.any_done(Concept::SiImplant);
     let extend = |span: &mut Option<(Vertebra, Vertebra)>, vs: &[Vertebra]| {
