@@ -1622,7 +1622,7 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
         m.hit.concept == Concept::Instrumentation
             && !m.hit.context.has(Context::NEGATED)
             && describes_procedure(m.section)
-            && r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().starts_with("posterior")
+            && r.doc.text()[m.span.start..m.span.end].get(..9).is_some_and(|w| w.eq_ignore_ascii_case("posterior"))
     });
     let si_case = r.any_done(Concept::SiFusion) || r.any_done(Concept::SiImplant);
     let extend = |span: &mut Option<(Vertebra, Vertebra)>, vs: &[Vertebra]| {
