@@ -158,6 +158,11 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("DEV001", "PROCEDURE: ALIF L5-S1 with a PEEK cage with integrated screws and BMP.", "20930 22558 22853"),
     (
+        "DEV001",
+        "PROCEDURE: L4-5 TLIF with pedicle screws L4-L5.\nDESCRIPTION: Pedicle screws were placed at L4 and L5. Disc removed, cage placed at L4-5. Rods were placed.",
+        "22630 22840 22853",
+    ),
+    (
         // "Removed the disc" is the discectomy: the cage inserted after it is not a removed device.
         "DEV001",
         "PROCEDURE: TLIF L4-5 with pedicle screws L4-L5.\nDESCRIPTION: Pedicle screws were placed at L4 and L5. We removed the disc and inserted a 10 mm PEEK cage at L4-5.",
@@ -189,8 +194,28 @@ const CASES: &[(&str, &str, &str)] = &[
         "PROCEDURE: L4-5 TLIF with posterolateral fusion, pedicle screws L4-L5, local autograft, and L4 decompressive laminectomy with bilateral foraminotomies for stenosis.",
         "20936 22633 22840 63052",
     ),
+    (
+        "DCMP001",
+        "PROCEDURE: Cervical laminectomy C3 to C6 for myelopathy.\nDESCRIPTION: The laminae of C3, C4, C5 and C6 were removed en bloc, decompressing the spinal cord.",
+        "63015",
+    ),
+    (
+        "DCMP001",
+        "PROCEDURE: T10 laminectomy for thoracic stenosis from a hypertrophied ligamentum flavum, decompressing the spinal cord.",
+        "63003",
+    ),
+    (
+        "DCMP001",
+        "PROCEDURE: L4 laminectomy for stenosis.\nDESCRIPTION: The L4 lamina was removed and the thecal sac decompressed. The medial facets were undercut to decompress the lateral recesses.",
+        "63047",
+    ),
     ("DCMP002", "PROCEDURE: Bilateral L4-5 laminotomies with foraminotomies for lateral recess stenosis.", "63030-50"),
     ("DCMP002", "PROCEDURE: Left L5-S1 microdiscectomy. The operating microscope was used.", "63030"),
+    (
+        "DCMP002",
+        "PROCEDURE: Revision left L5-S1 microdiscectomy.\nDESCRIPTION: Scar was dissected off the dura from the prior laminotomy at L5-S1 on the left. A hemilaminotomy was extended and a recurrent disc herniation was removed, decompressing the left S1 nerve root.",
+        "63042",
+    ),
     (
         "DCMP003",
         "PROCEDURE: Anterior cervical discectomy C5-6 without fusion, for a herniated disc compressing the C6 root.",

@@ -191,6 +191,8 @@ pub(crate) const PHRASES: &[&str] = &[
     "gill",
     "stenosis",
     "foramin",
+    "undercut",
+    "lateral recess",
     "dislocat",
     "same incision",
     "same skin incision",

@@ -58,6 +58,20 @@ fn units_of(vertebrae: &[Vertebra], interspaces: &[Interspace]) -> Vec<Unit> {
     out
 }
 
+/// A laminectomy that removed no facet and opened no foramen: 63001/63003/63005 for one or two
+/// vertebral segments, 63015/63016/63017 for more (one unit either way), 63011 on the sacrum alone.
+fn bare_laminectomy_code(r: Region, segments: usize, sacral_only: bool) -> &'static str {
+    match (r, segments > 2) {
+        _ if sacral_only => "63011",
+        (Region::Occiput | Region::Cervical, false) => "63001",
+        (Region::Occiput | Region::Cervical, true) => "63015",
+        (Region::Thoracic, false) => "63003",
+        (Region::Thoracic, true) => "63016",
+        (_, false) => "63005",
+        (_, true) => "63017",
+    }
+}
+
 fn laminectomy_code(r: Region) -> &'static str {
     match r {
         Region::Occiput | Region::Cervical => "63045",
@@ -81,11 +95,16 @@ fn needs_distinct_modifier(input: &Input<'_>, out: &Output, code: &str) -> bool 
 
 /// DCMP001 — Laminectomy with facetectomy and foraminotomy per vertebral segment (63045 cervical,
 /// 63046 thoracic, 63047 lumbar, +63048 each additional), and +63052/+63053 for a decompression at
-/// the level of a posterior lumbar interbody fusion.
+/// the level of a posterior lumbar interbody fusion. A laminectomy documented with neither a
+/// facetectomy nor a foraminotomy is 63001/63003/63005 (one or two segments) or 63015/63016/63017.
 ///
 /// ## Guideline
 /// 63045–63048 count vertebral segments decompressed (one unit per lamina removed; where only an
-/// interspace level is named, one unit per interspace — the conservative reading). Since 2022 a
+/// interspace level is named, one unit per interspace — the conservative reading). They describe a
+/// laminectomy with facetectomy and foraminotomy; one without either (a cord or cauda equina
+/// decompression by laminectomy alone) is 63001–63005 or, over more than two segments,
+/// 63015–63017, one unit each; medial facets undercut or lateral recesses decompressed count as
+/// the facetectomy, and the note is read as a whole (a foraminotomy anywhere qualifies). Since 2022 a
 /// decompression at the vertebrae of a posterior interbody fusion (22630/22633) is +63052 (first
 /// segment) and +63053 (each additional), not 63047 with 59. A decompression at an unfused level
 /// that an NCCI edit pairs with the fusion (modifier indicator 1) takes XS. A Gill-type
@@ -93,8 +112,8 @@ fn needs_distinct_modifier(input: &Input<'_>, out: &Output, code: &str) -> bool 
 pub(crate) const LAMINECTOMY: Rule = Rule {
     id: "DCMP001",
     name: "laminectomy-by-segment",
-    guideline: "Laminectomy is coded per vertebral segment: 63045/63046/63047 + 63048; at the levels of a posterior lumbar interbody fusion +63052/+63053; at an unfused level with XS where an NCCI edit needs it",
-    sources: &["S1", "S35", "S36", "S37b", "D-PTP"],
+    guideline: "Laminectomy is coded per vertebral segment: 63045/63046/63047 + 63048; at the levels of a posterior lumbar interbody fusion +63052/+63053; at an unfused level with XS where an NCCI edit needs it; without facetectomy or foraminotomy 63001/63003/63005 (1–2 segments) or 63015/63016/63017",
+    sources: &["S1", "S35", "S36", "S37b", "S63d", "D-PTP"],
     apply: |input, out| {
         let f = input.findings;
         let lam: Vec<&Decompression> =
@@ -185,6 +204,33 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
             })
             .collect();
         regions.sort_by_key(|b| std::cmp::Reverse(b.0));
+        if !lam.iter().any(|d| d.with_facetectomy_or_foraminotomy) {
+            let sacral_only = elsewhere.iter().all(|u| u.region() == Region::Sacral);
+            let code = bare_laminectomy_code(regions[0].1, elsewhere.len(), sacral_only);
+            out.line(
+                code,
+                1,
+                "DCMP001",
+                format!(
+                    "laminectomy without facetectomy or foraminotomy ({} vertebral segment{}, one unit)",
+                    list(&elsewhere),
+                    if elsewhere.len() == 1 { "" } else { "s" }
+                ),
+                &evidence(&elsewhere),
+                confidence,
+            );
+            out.note(
+                "DCMP001",
+                format!(
+                    "the note documents no facetectomy or foraminotomy with the laminectomy, so it is {code}; if the facets or foramina were decompressed, the note must say so for 63045–63048"
+                ),
+                &evidence(&elsewhere),
+            );
+            if needs_distinct_modifier(input, out, code) {
+                out.add_modifier(code, "XS");
+            }
+            return;
+        }
         let primary = laminectomy_code(regions[0].1);
         out.line(
             primary,
@@ -249,21 +295,10 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
         let mut side = Side::Unstated;
         for d in &lamino {
             is.extend(d.interspaces.iter().copied());
-            // Two adjacent vertebrae named are the interspace between them; a vertebra named alone
-            // ("L5 hemilaminotomy") is the interspace below it.
+            // Two adjacent vertebrae named are the interspace between them.
             for w in d.vertebrae.windows(2) {
                 if w[1].index() == w[0].index() + 1
                     && let Some(i) = Interspace::below(w[0])
-                {
-                    is.insert(i);
-                }
-            }
-            for v in &d.vertebrae {
-                if is.iter().any(|i| i.upper() == *v || i.lower() == *v) {
-                    continue;
-                }
-                if !d.interspaces.iter().any(|i| i.upper() == *v || i.lower() == *v)
-                    && let Some(i) = Interspace::below(*v)
                 {
                     is.insert(i);
                 }
@@ -274,6 +309,24 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
                 (a, b) if a == b => a,
                 _ => Side::Bilateral,
             };
+        }
+        // A vertebra named alone ("L5 hemilaminotomy") is the interspace below it, once every
+        // mention's interspaces are known: one that borders them ("decompressing the S1 nerve
+        // root" after "L5-S1 microdiscectomy") adds nothing. The sacrum has no disc below S1 that
+        // a laminotomy reaches, so S1 alone is L5-S1.
+        let named: BTreeSet<Interspace> = is.clone();
+        for v in lamino.iter().flat_map(|d| d.vertebrae.iter()) {
+            if named.iter().any(|i| i.upper() == *v || i.lower() == *v) {
+                continue;
+            }
+            let upper = match v.region() {
+                Region::Sacral if *v == Vertebra::S1 => Vertebra::from_index(Vertebra::S1.index() - 1),
+                Region::Sacral => None,
+                _ => Some(*v),
+            };
+            if let Some(i) = upper.and_then(Interspace::below) {
+                is.insert(i);
+            }
         }
         // Interspaces inside a laminectomy or an interbody fusion are coded there.
         let lam_units: Vec<Vertebra> = f

@@ -1248,8 +1248,9 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         named.dedup();
         interspaces.sort();
         interspaces.dedup();
+        // Facets undercut or the lateral recesses decompressed are a medial facetectomy.
         let with_ff = r.sentence_any(s, &[Concept::Foraminotomy, Concept::Facetectomy])
-            || r.doc.sentence_has(s, phrases!("foramin"));
+            || r.doc.sentence_has(s, phrases!("foramin", "undercut", "lateral recess"));
         let evidence = m.evidence();
         let part = DecompressionPart {
             vertebrae: named.clone(),
@@ -1300,10 +1301,15 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         }
         !lam.iter().any(|l| l.source == d.source && covers(l, d))
     });
+    let ff_in_note = r.any_done(Concept::Foraminotomy)
+        || r.any_done(Concept::Facetectomy)
+        || r.doc.sentences.iter().enumerate().any(|(s, sentence)| {
+            describes_procedure(r.doc.sections[sentence.section].kind)
+                && r.doc.sentence_has(s, phrases!("undercut", "lateral recess"))
+                && r.doc.sentence_has(s, phrases!("decompress", "undercut"))
+        });
     for l in merged.iter_mut().filter(|d| d.kind == DecompressionKind::Laminectomy) {
-        if !lam.is_empty() && r.any_done(Concept::Foraminotomy) {
-            l.with_facetectomy_or_foraminotomy = true;
-        }
+        l.with_facetectomy_or_foraminotomy |= ff_in_note;
     }
     // Unspecified decompressions where a laminotomy or discectomy was named are that procedure.
     let named_kinds = merged.iter().any(|d| {
