@@ -385,3 +385,23 @@ fn never_proposes_a_code_outside_the_data() {
         assert!(DATA.year(2025).unwrap().pfs.get(code.parse().unwrap()).is_some(), "{t}");
     }
 }
+
+/// A laminectomy the note documents without a facetectomy or foraminotomy is coded from 63001–63017
+/// with a note saying what 63045–63048 would need; in spondylolisthesis 63005 gets a caveat.
+#[test]
+fn a_bare_laminectomy_says_what_63045_would_need() {
+    let notes = |note: &str| {
+        let f = interspace_notes::findings::analyze(note);
+        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE).notes.into_iter().map(|n| n.message).collect::<Vec<_>>()
+    };
+    let cervical = notes("PROCEDURE: Laminectomy C3 to C6 for cervical myelopathy, decompressing the spinal cord.");
+    assert!(cervical.iter().any(|n| n.contains("63015") && n.contains("63045–63048")), "{cervical:?}");
+    let slip = "PREOPERATIVE DIAGNOSIS: Grade 1 degenerative spondylolisthesis L4-5.\nPROCEDURE: L4 laminectomy, decompressing the thecal sac.";
+    assert_eq!(tokens(slip), ["63005"]);
+    let slip = notes(slip);
+    assert!(slip.iter().any(|n| n.contains("excludes spondylolisthesis") && n.contains("63012")), "{slip:?}");
+    let stenosis = notes(
+        "PREOPERATIVE DIAGNOSIS: Lumbar stenosis L4-5.\nPROCEDURE: L4 laminectomy, decompressing the thecal sac.",
+    );
+    assert!(!stenosis.iter().any(|n| n.contains("excludes spondylolisthesis")), "{stenosis:?}");
+}

@@ -226,6 +226,17 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
                 ),
                 &evidence(&elsewhere),
             );
+            // 63005 excludes spondylolisthesis: the Gill procedure (63012) or, with the facets or
+            // foramina decompressed, 63047 is the code there.
+            if let Some((_, span)) = f.diagnoses.iter().find(|(n, _)| *n == "spondylolisthesis")
+                && code == "63005"
+            {
+                out.note(
+                    "DCMP001",
+                    "63005 excludes spondylolisthesis, which the note diagnoses: check whether the laminectomy was a Gill-type removal of the loose lamina and pars (63012) or also decompressed the facets or foramina (63047)",
+                    &[*span],
+                );
+            }
             if needs_distinct_modifier(input, out, code) {
                 out.add_modifier(code, "XS");
             }

@@ -2389,7 +2389,8 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
         f.deformity = Some(c);
     }
     for m in &r.mentions {
-        let name = match m.hit.concept {
+        // A mention names an approach or a diagnosis (or neither); each list keeps the first of a name.
+        let approach = match m.hit.concept {
             Concept::Anterior => "anterior",
             Concept::Posterior => "posterior",
             Concept::Lateral | Concept::LateralInterbody => "lateral",
@@ -2400,10 +2401,14 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
             Concept::Percutaneous => "percutaneous",
             Concept::MinimallyInvasive => "minimally invasive",
             Concept::Tlif => "transforaminal",
-            _ => continue,
+            _ => "",
         };
-        if m.affirmed() && describes_procedure(m.section) && !f.approaches.iter().any(|(n, _)| *n == name) {
-            f.approaches.push((name, m.span));
+        if !approach.is_empty()
+            && m.affirmed()
+            && describes_procedure(m.section)
+            && !f.approaches.iter().any(|(n, _)| *n == approach)
+        {
+            f.approaches.push((approach, m.span));
         }
         let dxname = match m.hit.concept {
             Concept::Stenosis => "stenosis",
