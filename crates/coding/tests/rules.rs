@@ -85,6 +85,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "20936 22802 22843 22848",
     ),
     (
+        // The deformity named as the fusion's indication in the procedure, with no diagnosis section.
+        "ARTH007",
+        "PROCEDURE: Posterior spinal fusion T10 to pelvis for adult degenerative scoliosis, pedicle screws T10-S1 and iliac screws, local autograft.",
+        "20936 22802 22843 22848",
+    ),
+    (
         "ARTH008",
         "PROCEDURE: Presacral interbody fusion L5-S1 (AxiaLIF) with pedicle screws L5-S1 and allograft.",
         "22586",

@@ -2381,8 +2381,22 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
         .take(2)
         .collect::<Vec<_>>();
     let correction = r.first_evidence(&[Concept::DeformityCorrection], describes_procedure);
+    // "Posterior spinal fusion T10 to pelvis for adult degenerative scoliosis": the deformity named
+    // as the fusion's indication in the procedure itself.
+    let fused_for = r
+        .mentions
+        .iter()
+        .find(|m| {
+            matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis)
+                && describes_procedure(m.section)
+                && !m.hit.context.has(Context::NEGATED)
+                && r.sentence_any(m.hit.sentence, &[Concept::Fusion, Concept::PosterolateralFusion])
+        })
+        .map(|m| vec![m.span]);
     if !deformity_dx.is_empty() {
         f.deformity = Some(deformity_dx);
+    } else if let Some(e) = fused_for {
+        f.deformity = Some(e);
     } else if let Some(c) = correction
         && r.mentions.iter().any(|m| matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis))
     {
