@@ -191,6 +191,23 @@ const CASES: &[(&str, &str, &str)] = &[
         "20931 22551 22845",
     ),
     (
+        // "with allograft" in the header is the structural graft the narrative places.
+        "GRFT001",
+        "PROCEDURE: C5-6 ACDF with allograft and plate.\nDESCRIPTION: Discectomy was performed at C5-6, decompressing the cord. A structural allograft was placed and a plate was fixed from C5 to C6.",
+        "20931 22551 22845",
+    ),
+    (
+        "GRFT001",
+        "PROCEDURE: C5-6 ACDF with allograft and plate.\nDESCRIPTION: Discectomy was performed at C5-6. A structural allograft was placed. The space around it was packed with allograft chips. A plate was fixed from C5 to C6.",
+        "20930 20931 22551 22845",
+    ),
+    (
+        // Gutters said not to be grafted are no posterolateral fusion: 22630, not 22633.
+        "ARTH001",
+        "PROCEDURE: L3-4 TLIF with a PEEK cage, pedicle screws L3-L4.\nDESCRIPTION: Pedicle screws were placed at L3 and L4. A left L3-4 transforaminal discectomy was performed and a PEEK cage was placed. The L3-4 posterolateral gutters were not grafted.",
+        "22630 22840 22853",
+    ),
+    (
         "DCMP001",
         "PROCEDURE: Decompressive laminectomies of L3, L4 and L5 with bilateral foraminotomies for stenosis.",
         "63047 63048x2",

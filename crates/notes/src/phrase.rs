@@ -210,6 +210,13 @@ pub(crate) const PHRASES: &[&str] = &[
     "s2",
     "structural",
     "spacer",
+    // A graft that is morselized whatever else the note calls it.
+    "packed",
+    "filled",
+    "chips",
+    "morsel",
+    "cancellous",
+    "crushed",
     "removal",
     "fusion",
 ];

@@ -2129,6 +2129,8 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
         r.doc.sentence_has(s, phrases!("same incision", "same skin incision", "same midline incision"))
             && !r.sentence_any(s, &[Concept::SeparateIncision])
     };
+    // Whether every morselized allograft read is the bare word "allograft" (see below).
+    let mut bare_allograft_only = true;
     for m in &r.mentions {
         if !m.affirmed() || !describes_procedure(m.section) {
             continue;
@@ -2177,6 +2179,8 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
                 if r.sentence_any(s, &[Concept::StructuralAllograft]) || r.doc.sentence_has(s, phrases!("spacer")) {
                     continue;
                 }
+                bare_allograft_only &= r.doc.text()[m.span.start..m.span.end].eq_ignore_ascii_case("allograft")
+                    && !r.doc.sentence_has(s, phrases!("packed", "filled", "chips", "morsel", "cancellous", "crushed"));
                 GraftKind::MorselizedAllograft
             }
             Concept::Dbm | Concept::Bmp => GraftKind::Osteopromotive,
@@ -2195,6 +2199,15 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
             _ => continue,
         };
         kinds.entry(kind).or_default().push(m.span);
+    }
+    // "C5-6 ACDF with allograft and plate" over "a structural allograft was placed": where every
+    // fusion is between the bodies, a bare "allograft" in a note with a structural one is that
+    // graft, not a second, morselized one (packed, chips, cancellous … still are).
+    let structural = kinds.contains_key(&GraftKind::StructuralAllograft)
+        || f.devices.iter().any(|d| d.kind == DeviceKind::StructuralAllograft);
+    let interbody_only = !f.fusions.is_empty() && f.fusions.iter().all(|x| matches!(x.kind, FusionKind::Interbody(_)));
+    if structural && interbody_only && kinds.contains_key(&GraftKind::MorselizedAllograft) && bare_allograft_only {
+        kinds.remove(&GraftKind::MorselizedAllograft);
     }
     // Structural allograft placed as a device counts once, as graft.
     if f.devices.iter().any(|d| d.kind == DeviceKind::StructuralAllograft) {
