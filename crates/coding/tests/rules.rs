@@ -201,6 +201,13 @@ const CASES: &[(&str, &str, &str)] = &[
         "PROCEDURE: C5-6 ACDF with allograft and plate.\nDESCRIPTION: Discectomy was performed at C5-6. A structural allograft was placed. The space around it was packed with allograft chips. A plate was fixed from C5 to C6.",
         "20930 20931 22551 22845",
     ),
+    ("ARTH001", "PROCEDURE: PSIF L4-L5 with pedicle screws and local autograft.", "20936 22612 22840"),
+    (
+        // A fusion bed named only by a lone vertebra ("sacral ala") runs along the interbody levels.
+        "ARTH001",
+        "PROCEDURE: TLIF L4-5 and L5-S1 with pedicle screws L4-S1.\nDESCRIPTION: Screws were placed at L4, L5 and S1. TLIF was performed at L4-5 and L5-S1 with PEEK cages. Rods were placed. Decorticated TPs and sacral ala and placed local autograft posterolaterally.",
+        "20936 22633 22634 22842 22853x2",
+    ),
     (
         // Gutters said not to be grafted are no posterolateral fusion: 22630, not 22633.
         "ARTH001",

@@ -791,6 +791,7 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
     let repeated = repeated_interspaces(r);
     let mut all: Vec<Fusion> = Vec::new();
     let mut generic: Vec<(Interspace, Source, Vec<Span>, usize, bool)> = Vec::new();
+    let mut lone_beds: Vec<(Vertebra, Source, Vec<Span>, bool)> = Vec::new();
     let posterolateral_bed = r.mentions.iter().any(|m| {
         m.affirmed()
             && describes_procedure(m.section)
@@ -851,6 +852,11 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
                     || r.doc.sentence_has(sentence, phrases!("gutter"))
                     || r.doc.sentence_has(sentence, phrases!("lamina"))) =>
             {
+                if is.is_empty()
+                    && let [LevelRef::Vertebra(v)] = m.levels
+                {
+                    lone_beds.push((*v, source, m.evidence(), !m.from_focus));
+                }
                 for i in is {
                     push_fusion(&mut all, i, FusionKind::Posterolateral, source, !m.from_focus, m.evidence());
                 }
@@ -950,6 +956,25 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
                     push_fusion(&mut all, i, FusionKind::Interbody(kind), source, false, m.evidence());
                 }
             }
+        }
+    }
+    // "Decorticated TPs and sacral ala": a bed whose one level is a lone vertebra lies along the
+    // run of interbody fusions that reaches that vertebra.
+    for (v, source, evidence, explicit) in lone_beds {
+        let mut interbody: Vec<Interspace> =
+            all.iter().filter(|x| matches!(x.kind, FusionKind::Interbody(_))).map(|x| x.interspace).collect();
+        interbody.sort();
+        interbody.dedup();
+        let Some(at) = interbody.iter().position(|i| i.upper() == v || i.lower() == v) else { continue };
+        let (mut lo, mut hi) = (at, at);
+        while lo > 0 && interbody[lo - 1].lower() == interbody[lo].upper() {
+            lo -= 1;
+        }
+        while hi + 1 < interbody.len() && interbody[hi].lower() == interbody[hi + 1].upper() {
+            hi += 1;
+        }
+        for &i in &interbody[lo..=hi] {
+            push_fusion(&mut all, i, FusionKind::Posterolateral, source, explicit, evidence.clone());
         }
     }
     // A generic "fusion" at an interspace no technique covers: posterolateral in a posterior
