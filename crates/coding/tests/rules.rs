@@ -251,6 +251,17 @@ const CASES: &[(&str, &str, &str)] = &[
         "PROCEDURE: Anterior cervical discectomy C5-6 without fusion, for a herniated disc compressing the C6 root.",
         "63075",
     ),
+    (
+        // 22556 prepares the interspace "other than for decompression": the cord decompression is 63077.
+        "DCMP003",
+        "PROCEDURE: Right T7-8 thoracotomy, transthoracic discectomy with decompression of the spinal cord, interbody fusion T7-8 with rib autograft.\nDESCRIPTION: A right thoracotomy was made through the bed of the 7th rib, which was harvested. The T7-8 disc was removed and the calcified herniation resected, decompressing the spinal cord. The rib graft was morselized and placed in the disc space.",
+        "20936 22556 63077",
+    ),
+    (
+        "DCMP003",
+        "PROCEDURE: Anterior thoracic interbody fusion T11-12 through a thoracotomy with structural allograft.\nDESCRIPTION: The T11-12 disc was exposed and a complete discectomy was performed to prepare the endplates. A structural allograft was impacted.",
+        "20931 22556",
+    ),
     ("DCMP004", "PROCEDURE: Open-door laminoplasty C3 to C7 with mini-plates holding the laminae open.", "63051"),
     (
         "PROC001",

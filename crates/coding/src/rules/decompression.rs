@@ -414,17 +414,20 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
     },
 };
 
-/// DCMP003 — Anterior discectomy with decompression, without fusion: 63075 cervical (+63076),
+/// DCMP003 — Anterior discectomy with decompression: 63075 cervical (+63076) without fusion,
 /// 63077 thoracic (+63078).
 ///
 /// ## Guideline
 /// 63075 is an anterior cervical discectomy with decompression of cord or roots; when the same
-/// interspace is fused it is part of 22551 and not reported.
+/// interspace is fused it is part of 22551 and not reported. The thoracic anterior interbody
+/// fusion (22556) includes only a discectomy to prepare the interspace "other than for
+/// decompression", and no combined code or NCCI edit joins it to 63077, so a thoracic discectomy
+/// that decompresses the cord or roots is 63077 beside it.
 pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
     id: "DCMP003",
     name: "anterior-discectomy-without-fusion",
-    guideline: "Anterior discectomy with decompression at an unfused interspace is 63075 (+63076) cervical or 63077 (+63078) thoracic",
-    sources: &["S9", "S10"],
+    guideline: "Anterior discectomy with decompression at an unfused interspace is 63075 (+63076) cervical or 63077 (+63078) thoracic; a thoracic one beside a 22556 fusion that decompresses the cord or roots is still 63077",
+    sources: &["S9", "S10", "U-DESC", "D-PTP"],
     apply: |input, out| {
         let f = input.findings;
         let mut is: Vec<Interspace> = f
@@ -433,7 +436,8 @@ pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
             .filter(|d| d.kind == DecompressionKind::AnteriorDiscectomy)
             .flat_map(|d| d.interspaces.iter().copied())
             .filter(|i| {
-                !f.fusions.iter().any(|x| x.interspace == *i) && !f.arthroplasties.iter().any(|a| a.interspace == *i)
+                (i.region() == Region::Thoracic || !f.fusions.iter().any(|x| x.interspace == *i))
+                    && !f.arthroplasties.iter().any(|a| a.interspace == *i)
             })
             .collect();
         is.sort();
@@ -454,7 +458,11 @@ pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
             primary,
             1,
             "DCMP003",
-            format!("anterior discectomy with decompression at {first}, no fusion"),
+            if f.fusions.iter().any(|x| x.interspace == *first) {
+                format!("anterior discectomy with decompression at {first}, beyond the fusion's preparation of the interspace")
+            } else {
+                format!("anterior discectomy with decompression at {first}, no fusion")
+            },
             &evidence(&is[..1]),
             Confidence::High,
         );

@@ -373,6 +373,7 @@ fn note_approach(r: &Reader<'_, '_>) -> NoteApproach {
         Concept::Alif,
         Concept::Acdf,
         Concept::Plate,
+        Concept::Thoracotomy,
     ]);
     let lateral = count(&[Concept::Lateral, Concept::LateralInterbody, Concept::ObliqueInterbody]);
     let posterior = count(&[
@@ -1196,7 +1197,17 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         let s = m.hit.sentence;
         let kind = match m.hit.concept {
             Concept::Foraminotomy | Concept::Decompression if anterior_only => continue,
-            Concept::Discectomy | Concept::Microdiscectomy if anterior_only && anterior_procedure => continue,
+            // The anterior fusion's discectomy prepares the interspace "other than for
+            // decompression" (CPT): a thoracic one that decompresses the cord or roots is 63077
+            // beside 22556. In the neck 22551 includes it.
+            Concept::Discectomy | Concept::Microdiscectomy if anterior_only && anterior_procedure => {
+                let thoracic =
+                    !m.interspaces().is_empty() && m.interspaces().into_iter().all(|i| i.region() == Region::Thoracic);
+                if !(thoracic && r.doc.sentence_has(s, phrases!("decompress"))) {
+                    continue;
+                }
+                DecompressionKind::AnteriorDiscectomy
+            }
             Concept::Discectomy | Concept::Microdiscectomy if anterior_only => DecompressionKind::AnteriorDiscectomy,
             Concept::Laminectomy => DecompressionKind::Laminectomy,
             Concept::Laminotomy => DecompressionKind::Laminotomy,
@@ -1227,6 +1238,18 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
                     || (r.doc.region == Some(Region::Cervical)
                         && approach != NoteApproach::Posterior
                         && !r.sentence_any(s, &[Concept::Posterior, Concept::Laminotomy, Concept::Foraminotomy]));
+                // A thoracic anterior discectomy at an interspace fused elsewhere in the note is
+                // that fusion's preparation unless it decompresses (as above).
+                let is = m.interspaces();
+                if anterior
+                    && !is.is_empty()
+                    && is
+                        .into_iter()
+                        .all(|i| i.region() == Region::Thoracic && f.fusions.iter().any(|x| x.interspace == i))
+                    && !r.doc.sentence_has(s, phrases!("decompress"))
+                {
+                    continue;
+                }
                 if anterior { DecompressionKind::AnteriorDiscectomy } else { DecompressionKind::Discectomy }
             }
             Concept::Decompression => DecompressionKind::Unspecified,
