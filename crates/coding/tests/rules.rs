@@ -235,6 +235,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "63003",
     ),
     (
+        // Nerve roots decompressed: what 63047 adds to 63005's cauda equina decompression.
+        "DCMP001",
+        "PROCEDURE: L4 and L5 laminectomy for stenosis, with decompression of the thecal sac and the L5 and S1 nerve roots.",
+        "63047 63048",
+    ),
+    (
         "DCMP001",
         "PROCEDURE: L4 laminectomy for stenosis.\nDESCRIPTION: The L4 lamina was removed and the thecal sac decompressed. The medial facets were undercut to decompress the lateral recesses.",
         "63047",

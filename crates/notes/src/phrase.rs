@@ -193,6 +193,7 @@ pub(crate) const PHRASES: &[&str] = &[
     "foramin",
     "undercut",
     "lateral recess",
+    "root",
     "dislocat",
     "same incision",
     "same skin incision",

@@ -1296,9 +1296,13 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         named.dedup();
         interspaces.sort();
         interspaces.dedup();
-        // Facets undercut or the lateral recesses decompressed are a medial facetectomy.
+        // Facets undercut or the lateral recesses decompressed are a medial facetectomy; nerve
+        // roots decompressed are what 63045–63047 add to a cord or cauda equina decompression.
+        let roots_freed =
+            |s: usize| r.doc.sentence_has(s, phrases!("root")) && r.doc.sentence_has(s, phrases!("decompress"));
         let with_ff = r.sentence_any(s, &[Concept::Foraminotomy, Concept::Facetectomy])
-            || r.doc.sentence_has(s, phrases!("foramin", "undercut", "lateral recess"));
+            || r.doc.sentence_has(s, phrases!("foramin", "undercut", "lateral recess"))
+            || roots_freed(s);
         let evidence = m.evidence();
         let part = DecompressionPart {
             vertebrae: named.clone(),
@@ -1353,8 +1357,8 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         || r.any_done(Concept::Facetectomy)
         || r.doc.sentences.iter().enumerate().any(|(s, sentence)| {
             describes_procedure(r.doc.sections[sentence.section].kind)
-                && r.doc.sentence_has(s, phrases!("undercut", "lateral recess"))
-                && r.doc.sentence_has(s, phrases!("decompress", "undercut"))
+                && (r.doc.sentence_has(s, phrases!("undercut", "lateral recess", "root"))
+                    && r.doc.sentence_has(s, phrases!("decompress", "undercut")))
         });
     for l in merged.iter_mut().filter(|d| d.kind == DecompressionKind::Laminectomy) {
         l.with_facetectomy_or_foraminotomy |= ff_in_note;
