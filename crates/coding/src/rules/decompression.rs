@@ -103,8 +103,9 @@ fn needs_distinct_modifier(input: &Input<'_>, out: &Output, code: &str) -> bool 
 /// interspace level is named, one unit per interspace — the conservative reading). They describe a
 /// laminectomy with facetectomy and foraminotomy; one without either (a cord or cauda equina
 /// decompression by laminectomy alone) is 63001–63005 or, over more than two segments,
-/// 63015–63017, one unit each; medial facets undercut or lateral recesses decompressed count as
-/// the facetectomy, and the note is read as a whole (a foraminotomy anywhere qualifies). Since 2022 a
+/// 63015–63017, one unit each; medial facets undercut, lateral recesses or nerve roots
+/// decompressed count as the facetectomy and foraminotomy, and the note is read as a whole (a
+/// foraminotomy anywhere qualifies). Since 2022 a
 /// decompression at the vertebrae of a posterior interbody fusion (22630/22633) is +63052 (first
 /// segment) and +63053 (each additional), not 63047 with 59. A decompression at an unfused level
 /// that an NCCI edit pairs with the fusion (modifier indicator 1) takes XS. A Gill-type
