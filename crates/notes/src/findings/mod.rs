@@ -2434,17 +2434,11 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
         describes_procedure(k) || matches!(k, SectionKind::Indications | SectionKind::Diagnosis)
     });
     let dx = |k: SectionKind| matches!(k, SectionKind::Diagnosis | SectionKind::Indications | SectionKind::Preamble);
-    let deformity_dx = r
-        .mentions
-        .iter()
-        .filter(|m| {
-            matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis)
-                && dx(m.section)
-                && !m.hit.context.has(Context::NEGATED)
-        })
-        .map(|m| m.span)
-        .take(2)
-        .collect::<Vec<_>>();
+    let deformity_named = |m: &M<'_>| {
+        matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis) && !m.hit.context.has(Context::NEGATED)
+    };
+    let deformity_dx =
+        r.mentions.iter().filter(|m| deformity_named(m) && dx(m.section)).map(|m| m.span).take(2).collect::<Vec<_>>();
     let correction = r.first_evidence(&[Concept::DeformityCorrection], describes_procedure);
     // "Posterior spinal fusion T10 to pelvis for adult degenerative scoliosis": the deformity named
     // as the fusion's indication in the procedure itself.
@@ -2452,9 +2446,8 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
         .mentions
         .iter()
         .find(|m| {
-            matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis)
+            deformity_named(m)
                 && describes_procedure(m.section)
-                && !m.hit.context.has(Context::NEGATED)
                 && r.sentence_any(m.hit.sentence, &[Concept::Fusion, Concept::PosterolateralFusion])
         })
         .map(|m| vec![m.span]);
