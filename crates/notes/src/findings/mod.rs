@@ -1190,6 +1190,13 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         || f.fusions.iter().any(|x| matches!(x.kind, FusionKind::Interbody(a) if a.is_anterior()));
     let interbody_posterior =
         |s: usize| r.sentence_any(s, &[Concept::Tlif, Concept::Plif, Concept::InterbodyFusion, Concept::Cage]);
+    // Work a sentence tells that makes a laminectomy one "with facetectomy and foraminotomy"
+    // (63045–63047) without those words: facets undercut, the lateral recesses named, or nerve
+    // roots decompressed (what 63045–63047 add to 63001–63005's cord or cauda equina).
+    let facet_work = |s: usize| {
+        r.doc.sentence_has(s, phrases!("undercut", "lateral recess"))
+            || r.doc.sentence_has(s, phrases!("root")) && r.doc.sentence_has(s, phrases!("decompress"))
+    };
     for m in &r.mentions {
         if !m.affirmed() || !describes_procedure(m.section) || m.removed() {
             continue;
@@ -1296,13 +1303,9 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         named.dedup();
         interspaces.sort();
         interspaces.dedup();
-        // Facets undercut or the lateral recesses decompressed are a medial facetectomy; nerve
-        // roots decompressed are what 63045–63047 add to a cord or cauda equina decompression.
-        let roots_freed =
-            |s: usize| r.doc.sentence_has(s, phrases!("root")) && r.doc.sentence_has(s, phrases!("decompress"));
         let with_ff = r.sentence_any(s, &[Concept::Foraminotomy, Concept::Facetectomy])
-            || r.doc.sentence_has(s, phrases!("foramin", "undercut", "lateral recess"))
-            || roots_freed(s);
+            || r.doc.sentence_has(s, phrases!("foramin"))
+            || facet_work(s);
         let evidence = m.evidence();
         let part = DecompressionPart {
             vertebrae: named.clone(),
@@ -1355,11 +1358,8 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
     });
     let ff_in_note = r.any_done(Concept::Foraminotomy)
         || r.any_done(Concept::Facetectomy)
-        || r.doc.sentences.iter().enumerate().any(|(s, sentence)| {
-            describes_procedure(r.doc.sections[sentence.section].kind)
-                && (r.doc.sentence_has(s, phrases!("undercut", "lateral recess", "root"))
-                    && r.doc.sentence_has(s, phrases!("decompress", "undercut")))
-        });
+        || (0..r.doc.sentences.len())
+            .any(|s| describes_procedure(r.doc.sections[r.doc.sentences[s].section].kind) && facet_work(s));
     for l in merged.iter_mut().filter(|d| d.kind == DecompressionKind::Laminectomy) {
         l.with_facetectomy_or_foraminotomy |= ff_in_note;
     }
