@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 
 use interspace_notes::findings::{
-    ArthroplastyAction, DecompressionKind, Findings, FusionKind, GraftKind, InterbodyApproach, Side,
+    ArthroplastyAction, Decompression, DecompressionKind, Findings, FusionKind, GraftKind, InterbodyApproach,
+    IntraspinalLesion, Side,
 };
 use interspace_notes::{Interspace, Region, Span};
 use interspace_refdata::Dataset;
@@ -255,8 +256,29 @@ pub fn build(f: &Findings, data: &Dataset) -> Vec<PcsCode> {
             }
         }
     }
+    // An epidural abscess drained (Drainage) or haematoma evacuated (Extirpation of matter) from
+    // the spinal canal, the body part of the spinal epidural space; the laminectomy that reached it
+    // is the approach, not a release of its own.
+    let lesion = f.lesion_removed.as_ref().and_then(|l| match l.lesion {
+        IntraspinalLesion::EpiduralAbscess => {
+            Some(("009U0ZZ", "drainage of an epidural abscess from the spinal canal", l))
+        }
+        IntraspinalLesion::EpiduralHematoma => {
+            Some(("00CU0ZZ", "extirpation (evacuation) of an epidural hematoma from the spinal canal", l))
+        }
+        _ => None,
+    });
+    let posterior_approach = |d: &Decompression| {
+        lesion.is_some() && matches!(d.kind, DecompressionKind::Laminectomy | DecompressionKind::Laminotomy)
+    };
+    if let Some((code, what, l)) = lesion
+        && (f.decompressions.iter().any(posterior_approach) || f.return_to_or.is_some())
+        && let Some(p) = lookup(data, code, what.to_string(), true, l.evidence.clone())
+    {
+        out.push(p);
+    }
     // Decompression for neural compression: release of the spinal cord or nerves by region.
-    for d in &f.decompressions {
+    for d in f.decompressions.iter().filter(|d| !posterior_approach(d)) {
         let region = d.vertebrae.first().map(|v| v.region()).or_else(|| d.interspaces.first().map(|i| i.region()));
         let nerves = matches!(
             d.kind,

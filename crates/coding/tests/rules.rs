@@ -31,6 +31,45 @@ const CASES: &[(&str, &str, &str)] = &[
         "63042",
     ),
     (
+        "DCMP005",
+        "PREOPERATIVE DIAGNOSIS: Spinal epidural abscess L3-L5.\nPROCEDURE: L3, L4 and L5 laminectomy for evacuation of epidural abscess.\nDESCRIPTION: A laminectomy of L3, L4 and L5 was performed. Purulent material in the dorsal epidural space was evacuated and the thecal sac decompressed.",
+        "63267",
+    ),
+    (
+        "DCMP005",
+        "PROCEDURE: C4-C6 laminectomy with drainage of epidural abscess.\nDESCRIPTION: Laminectomy C4, C5 and C6. Purulent material dorsal to the cord was drained.",
+        "63265",
+    ),
+    (
+        "DCMP005",
+        "PROCEDURE: T6-T8 laminectomy and evacuation of epidural hematoma.\nDESCRIPTION: Laminectomy of T6, T7 and T8 was performed. A dorsal epidural hematoma compressing the spinal cord was evacuated.",
+        "63266",
+    ),
+    (
+        // A return to the operating room re-opens the laminectomy: no new lamina is removed.
+        "DCMP005",
+        "PROCEDURE: Return to the operating room for re-exploration of the L4-5 laminectomy and evacuation of epidural hematoma.\nDESCRIPTION: The previous incision was opened. A large epidural hematoma at L4-L5 was evacuated.",
+        "63267-78",
+    ),
+    (
+        // A hemilaminectomy is a laminectomy for the lesion codes.
+        "DCMP005",
+        "PROCEDURE: Right L4-5 hemilaminectomy and evacuation of epidural hematoma.\nDESCRIPTION: A right L4 hemilaminectomy was performed and the epidural hematoma was evacuated with suction.",
+        "63267",
+    ),
+    (
+        // "No epidural hematoma" at the end of a decompression is not a lesion removed.
+        "DCMP005",
+        "PROCEDURE: L4 and L5 laminectomy with bilateral foraminotomies for stenosis.\nDESCRIPTION: Laminectomy of L4 and L5 with bilateral foraminotomies. Hemostasis was obtained and no epidural hematoma was present. A drain was placed to prevent an epidural hematoma.",
+        "63047 63048",
+    ),
+    (
+        // A synovial cyst keeps the decompression code (with a note to review).
+        "DCMP005",
+        "PROCEDURE: Right L4-5 hemilaminotomy, medial facetectomy and excision of synovial cyst.\nDESCRIPTION: A right L4 hemilaminotomy with medial facetectomy was performed. The synovial cyst was dissected from the dura and excised.",
+        "63030",
+    ),
+    (
         "ARTH001",
         "PROCEDURE: L4-5 TLIF with posterolateral fusion.\nDESCRIPTION: Pedicle screws were placed at L4 and L5. A PEEK cage was placed in the L4-5 disc space. The transverse processes of L4 and L5 were decorticated and local autograft was laid in the gutters.",
         "20936 22633 22840 22853",
@@ -451,4 +490,33 @@ fn a_bare_laminectomy_says_what_63045_would_need() {
         "PREOPERATIVE DIAGNOSIS: Lumbar stenosis L4-5.\nPROCEDURE: L4 laminectomy, decompressing the thecal sac.",
     );
     assert!(!stenosis.iter().any(|n| n.contains("excludes spondylolisthesis")), "{stenosis:?}");
+}
+
+/// The lesion codes say what they replaced, a synovial cyst and a tumour are left to the coder,
+/// and ICD-10-PCS codes the drainage or evacuation of the spinal canal, not a release.
+#[test]
+fn a_laminectomy_for_an_epidural_lesion_is_the_lesion_code() {
+    let proposal = |note: &str| {
+        let f = interspace_notes::findings::analyze(note);
+        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
+    };
+    let abscess = proposal(
+        "PROCEDURE: L3-L5 laminectomy for evacuation of epidural abscess.\nDESCRIPTION: Laminectomy of L3, L4 and L5. The epidural abscess was drained.",
+    );
+    assert!(abscess.notes.iter().any(|n| n.message.contains("63267 replaces 63017")), "{:?}", abscess.notes);
+    assert!(!abscess.notes.iter().any(|n| n.rule == "DCMP001"), "{:?}", abscess.notes);
+    let pcs: Vec<&str> = abscess.pcs.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(pcs, ["009U0ZZ"]);
+    let hematoma = proposal("PROCEDURE: T6-T8 laminectomy and evacuation of epidural hematoma.");
+    let pcs: Vec<&str> = hematoma.pcs.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(pcs, ["00CU0ZZ"]);
+    let cyst = proposal("PROCEDURE: L4 laminectomy with bilateral foraminotomies and excision of a synovial cyst.");
+    assert!(cyst.notes.iter().any(|n| n.rule == "DCMP005" && n.message.contains("63267")), "{:?}", cyst.notes);
+    let tumour = proposal("PROCEDURE: T8-T10 laminectomy for resection of epidural tumor.");
+    assert!(
+        tumour.notes.iter().any(|n| n.rule == "DCMP005" && n.message.contains("63275–63290")),
+        "{:?}",
+        tumour.notes
+    );
+    assert!(tumour.lines.iter().any(|l| l.code.as_str() == "63016"), "{:?}", tumour.lines);
 }

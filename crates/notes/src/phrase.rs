@@ -220,6 +220,15 @@ pub(crate) const PHRASES: &[&str] = &[
     "crushed",
     "removal",
     "fusion",
+    // A lesion in the spinal canal drained or taken out.
+    "evacuat",
+    "drained",
+    "drainage of",
+    "debrid",
+    "excis",
+    "resect",
+    "removed",
+    "suction",
 ];
 
 const WORDS: usize = PHRASES.len().div_ceil(64);

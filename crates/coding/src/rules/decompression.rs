@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use interspace_notes::findings::{Decompression, DecompressionKind, DecompressionPart, Side};
+use interspace_notes::findings::{Decompression, DecompressionKind, DecompressionPart, IntraspinalLesion, Side};
 use interspace_notes::{Interspace, Region, Span, Vertebra};
 
 use super::{Rule, is_lumbar, list, posterior_interbody};
@@ -477,6 +477,113 @@ pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
                 Confidence::High,
             );
         }
+    },
+};
+
+/// Where a posterior decompression code sits: the lesion code of 63265–63268 for its region.
+fn lesion_code(decompression: &str) -> &'static str {
+    match decompression {
+        "63001" | "63015" | "63045" | "63020" | "63040" => "63265",
+        "63003" | "63016" | "63046" => "63266",
+        "63011" => "63268",
+        _ => "63267",
+    }
+}
+
+/// DCMP005 — Laminectomy to evacuate or excise a lesion in the spinal canal other than a tumour,
+/// outside the dura: 63265 cervical, 63266 thoracic, 63267 lumbar, 63268 sacral, one unit, in
+/// place of the decompression codes.
+///
+/// ## Guideline
+/// An epidural abscess drained or an epidural haematoma evacuated through a laminectomy (or a
+/// hemilaminectomy) is the lesion code of the region, one unit whatever the number of laminae
+/// (MUE 1); NCCI pairs it over 63001–63017 and 63045–63047 as the more extensive procedure, so the
+/// decompression is not coded beside it. A decompression at the level of an interbody fusion
+/// (+63052) is left alone. A synovial cyst is read either way by coders and payers (63267 or the
+/// decompression code): the decompression code stays and the coder is asked to review. A tumour
+/// is 63275–63290, which Interspace does not code: the coder is told.
+pub(crate) const INTRASPINAL_LESION: Rule = Rule {
+    id: "DCMP005",
+    name: "laminectomy-for-intraspinal-lesion",
+    guideline: "A laminectomy or hemilaminectomy to evacuate an epidural abscess or haematoma is 63265 cervical, 63266 thoracic, 63267 lumbar or 63268 sacral, one unit, in place of the decompression codes; a synovial cyst or a tumour is flagged for review",
+    sources: &["U-DESC", "D-PTP", "D-MUE"],
+    apply: |input, out| {
+        let Some(removal) = &input.findings.lesion_removed else { return };
+        let posterior = |l: &crate::ProposedLine| {
+            matches!(l.rule, "DCMP001" | "DCMP002") && !matches!(l.code.as_str(), "63052" | "63053")
+        };
+        let name = removal.lesion.name();
+        let evacuated =
+            matches!(removal.lesion, IntraspinalLesion::EpiduralAbscess | IntraspinalLesion::EpiduralHematoma);
+        let Some(first) = out.lines.iter().find(|l| posterior(l)) else {
+            // A return to the operating room that re-opens the laminectomy to evacuate the lesion
+            // removes no lamina of its own, and the lesion code is still how it is reported.
+            if evacuated
+                && input.findings.return_to_or.is_some()
+                && let Some(region) = removal.region
+            {
+                let code = match region {
+                    Region::Occiput | Region::Cervical => "63265",
+                    Region::Thoracic => "63266",
+                    Region::Sacral => "63268",
+                    _ => "63267",
+                };
+                out.line(
+                    code,
+                    1,
+                    "DCMP005",
+                    format!("evacuation of an {name} at a return to the operating room, one unit"),
+                    &removal.evidence,
+                    Confidence::Medium,
+                );
+                out.note(
+                    "DCMP005",
+                    format!(
+                        "the note describes no new laminectomy: {code} reports the evacuation of an {name} through the re-opened laminectomy; check the operative note says the canal was re-explored"
+                    ),
+                    &removal.evidence,
+                );
+            }
+            return;
+        };
+        let decompression = first.code.to_string();
+        if !evacuated {
+            let message = if removal.lesion == IntraspinalLesion::SynovialCyst {
+                format!(
+                    "a synovial cyst was excised with the decompression ({decompression}); coders and payers differ on whether that is 63267 (a lesion other than a tumour, outside the dura) or the decompression code: review against the payer's policy and the note's stated purpose"
+                )
+            } else {
+                format!(
+                    "a tumour or lesion was resected through the laminectomy; a laminectomy for an intraspinal tumour is 63275–63290 by its site (outside the dura, inside it, inside the cord) and region, which Interspace does not code: review {decompression}"
+                )
+            };
+            out.note("DCMP005", message, &removal.evidence);
+            return;
+        }
+        let code = lesion_code(&decompression);
+        let mut evidence: Vec<Span> =
+            out.lines.iter().filter(|l| posterior(l)).flat_map(|l| l.evidence.iter().copied()).collect();
+        evidence.extend(removal.evidence.iter().copied());
+        let replaced: Vec<String> = out.lines.iter().filter(|l| posterior(l)).map(|l| l.code.to_string()).collect();
+        out.lines.retain(|l| !posterior(l));
+        // The laminectomy's own notes (which decompression code it is) no longer apply.
+        out.notes.retain(|n| n.rule != "DCMP001");
+        out.line(
+            code,
+            1,
+            "DCMP005",
+            format!("laminectomy to evacuate an {name}, one unit; it includes the decompression"),
+            &evidence,
+            Confidence::High,
+        );
+        out.note(
+            "DCMP005",
+            format!(
+                "{code} replaces {}: the laminectomy was done to evacuate an {name}, and NCCI pairs the lesion code over the decompression codes as the more extensive procedure",
+                replaced.join(", ")
+            ),
+            &removal.evidence,
+        );
     },
 };
 

@@ -41,6 +41,7 @@ pub const RULES: &[Rule] = &[
     procedures::CORPECTOMY,
     decompression::LAMINECTOMY,
     decompression::LAMINOTOMY,
+    decompression::INTRASPINAL_LESION,
     decompression::ANTERIOR_DISCECTOMY,
     decompression::LAMINOPLASTY,
     procedures::ARTHROPLASTY,

@@ -2403,6 +2403,42 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
     }
 }
 
+/// A lesion in the spinal canal drained, evacuated or excised: an affirmed mention of it in a
+/// procedure sentence that says so ("laminectomy for evacuation of epidural abscess"). An
+/// abscess or haematoma comes first, then a synovial cyst, then a tumour.
+fn lesion_removed(r: &Reader<'_, '_>) -> Option<LesionRemoval> {
+    const REMOVED: Phrases =
+        phrases!("evacuat", "drained", "drainage of", "debrid", "excis", "resect", "removed", "suction");
+    [
+        (Concept::EpiduralAbscess, IntraspinalLesion::EpiduralAbscess),
+        (Concept::EpiduralHematoma, IntraspinalLesion::EpiduralHematoma),
+        (Concept::SynovialCyst, IntraspinalLesion::SynovialCyst),
+        (Concept::Tumor, IntraspinalLesion::Neoplasm),
+    ]
+    .into_iter()
+    .find_map(|(c, lesion)| {
+        let removed: Vec<&M<'_>> = r
+            .mentions
+            .iter()
+            .filter(|m| {
+                m.hit.concept == c
+                    && m.affirmed()
+                    && describes_procedure(m.section)
+                    && r.doc.sentence_has(m.hit.sentence, REMOVED)
+            })
+            .take(3)
+            .collect();
+        let region = removed
+            .iter()
+            .flat_map(|m| m.levels.iter().flat_map(|l| l.vertebrae()))
+            .map(|v| v.region())
+            .next()
+            .or(r.doc.region);
+        let evidence: Vec<Span> = removed.iter().map(|m| m.span).collect();
+        (!evidence.is_empty()).then_some(LesionRemoval { lesion, region, evidence })
+    })
+}
+
 fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     let anywhere = |k: SectionKind| describes_procedure(k) || matches!(k, SectionKind::Monitoring | SectionKind::Team);
     f.navigation = r.first_evidence(&[Concept::Navigation, Concept::Robot], describes_procedure);
@@ -2430,9 +2466,10 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     f.assistant = named(Concept::Assistant);
     f.return_to_or =
         r.first_evidence(&[Concept::ReturnToOr], |k| describes_procedure(k) || k == SectionKind::Indications);
-    f.complication = r.first_evidence(&[Concept::Complication], |k| {
+    f.complication = r.first_evidence(&[Concept::Complication, Concept::EpiduralHematoma], |k| {
         describes_procedure(k) || matches!(k, SectionKind::Indications | SectionKind::Diagnosis)
     });
+    f.lesion_removed = lesion_removed(r);
     let dx = |k: SectionKind| matches!(k, SectionKind::Diagnosis | SectionKind::Indications | SectionKind::Preamble);
     let deformity_named = |m: &M<'_>| {
         matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis) && !m.hit.context.has(Context::NEGATED)
@@ -2493,6 +2530,9 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
             Concept::Radiculopathy => "radiculopathy",
             Concept::Scoliosis => "scoliosis",
             Concept::Kyphosis => "kyphosis",
+            Concept::EpiduralAbscess => "epidural abscess",
+            Concept::EpiduralHematoma => "epidural hematoma",
+            Concept::SynovialCyst => "synovial cyst",
             _ => continue,
         };
         if dx(m.section) && !m.hit.context.has(Context::NEGATED) && !f.diagnoses.iter().any(|(n, _)| *n == dxname) {

@@ -1,7 +1,7 @@
 //! The procedure model: what was done, where, with which devices, with the evidence for each
 //! fact. Levels are [`Interspace`]s for disc-space work and [`Vertebra`]s for bone work.
 
-use crate::level::{Interspace, Vertebra};
+use crate::level::{Interspace, Region, Vertebra};
 use crate::text::Span;
 
 /// Where in the note a fact was read.
@@ -305,6 +305,37 @@ pub struct Discrepancy {
     pub evidence: Vec<Span>,
 }
 
+/// What a lesion in the spinal canal was. Abscesses and haematomas are the non-neoplastic
+/// extradural lesions of 63265–63268; a synovial cyst is read either way by coders, and tumours
+/// have codes of their own (63275–63290).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntraspinalLesion {
+    EpiduralAbscess,
+    EpiduralHematoma,
+    SynovialCyst,
+    Neoplasm,
+}
+
+impl IntraspinalLesion {
+    pub fn name(self) -> &'static str {
+        match self {
+            IntraspinalLesion::EpiduralAbscess => "epidural abscess",
+            IntraspinalLesion::EpiduralHematoma => "epidural hematoma",
+            IntraspinalLesion::SynovialCyst => "synovial cyst",
+            IntraspinalLesion::Neoplasm => "tumor",
+        }
+    }
+}
+
+/// A lesion in the spinal canal drained, evacuated or excised, as a procedure sentence says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LesionRemoval {
+    pub lesion: IntraspinalLesion,
+    /// The region of the first level named with it, else the note's.
+    pub region: Option<Region>,
+    pub evidence: Evidence,
+}
+
 /// Everything the note says was done in this operation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Findings {
@@ -337,6 +368,9 @@ pub struct Findings {
     pub assistant: Option<Evidence>,
     pub return_to_or: Option<Evidence>,
     pub complication: Option<Evidence>,
+    /// A lesion in the spinal canal that the operation drained or removed (an epidural abscess or
+    /// haematoma, a synovial cyst, a tumour).
+    pub lesion_removed: Option<LesionRemoval>,
     /// A deformity (scoliosis, kyphosis) diagnosed or corrected.
     pub deformity: Option<Evidence>,
     /// Osteotomies mentioned (not coded automatically; reported for review).
