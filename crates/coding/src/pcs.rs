@@ -294,10 +294,15 @@ pub fn build(f: &Findings, data: &Dataset) -> Vec<PcsCode> {
             _ => continue,
         };
         let what = if nerves { "release of the nerve roots" } else { "release of the spinal cord / cauda equina" };
+        // Through an endoscope the approach is percutaneous endoscopic (4), not open (0).
+        let (code, how) = match &f.endoscopic {
+            Some(_) => (format!("{}4{}", &code[..4], &code[5..]), ", through an endoscope"),
+            None => (code.to_string(), ""),
+        };
         if let Some(p) = lookup(
             data,
-            code,
-            format!("{what} (decompression for neural compression, not access to the fusion)"),
+            &code,
+            format!("{what} (decompression for neural compression, not access to the fusion){how}"),
             true,
             d.evidence.clone(),
         ) && !out.iter().any(|x: &PcsCode| x.code == p.code)

@@ -31,6 +31,40 @@ const CASES: &[(&str, &str, &str)] = &[
         "63042",
     ),
     (
+        "PROC007",
+        "PREOPERATIVE DIAGNOSIS: Deep surgical site infection after L4-S1 posterior fusion.\nPROCEDURE: Irrigation and debridement of deep lumbar wound infection.\nDESCRIPTION: The prior incision was opened. Purulent fluid beneath the fascia was drained and necrotic tissue debrided. The hardware was retained.",
+        "22015",
+    ),
+    (
+        // A return to the operating room inside the global period takes 78.
+        "PROC007",
+        "PROCEDURE: Return to the operating room for irrigation and debridement of a C5-C7 posterior cervical wound infection.\nDESCRIPTION: The fascia was opened and a subfascial abscess was drained and debrided.",
+        "22010-78",
+    ),
+    (
+        // Above the fascia is not a deep abscess.
+        "PROC007",
+        "PROCEDURE: Irrigation and debridement of L4-5 wound infection.\nDESCRIPTION: The superficial wound was opened and purulent material above the fascia was drained. The fascia was intact and was not opened.",
+        "",
+    ),
+    (
+        // Through an endoscope a lumbar discectomy is 62380, not 63030.
+        "DCMP002",
+        "PROCEDURE: Left L4-5 endoscopic discectomy and decompression.\nDESCRIPTION: A working channel endoscope was docked on the left L4-5 interlaminar window and the herniated disc fragment was removed, decompressing the left L5 nerve root.",
+        "62380",
+    ),
+    (
+        "DCMP002",
+        "PROCEDURE: Bilateral L4-5 and L5-S1 full-endoscopic decompression.\nDESCRIPTION: Through a full-endoscopic interlaminar approach a bilateral laminotomy was performed at L4-5 and L5-S1 and both L5 and S1 nerve roots were decompressed.",
+        "62380-50x2",
+    ),
+    (
+        // A tubular retractor with a microscope is not an endoscope.
+        "DCMP002",
+        "PROCEDURE: Left L4-5 microdiscectomy through a tubular retractor.\nDESCRIPTION: An 18 mm tubular retractor was docked on the left L4-5 lamina. Under the microscope a laminotomy was performed and the herniated disc removed.",
+        "63030",
+    ),
+    (
         "DCMP005",
         "PREOPERATIVE DIAGNOSIS: Spinal epidural abscess L3-L5.\nPROCEDURE: L3, L4 and L5 laminectomy for evacuation of epidural abscess.\nDESCRIPTION: A laminectomy of L3, L4 and L5 was performed. Purulent material in the dorsal epidural space was evacuated and the thecal sac decompressed.",
         "63267",
@@ -519,4 +553,26 @@ fn a_laminectomy_for_an_epidural_lesion_is_the_lesion_code() {
         tumour.notes
     );
     assert!(tumour.lines.iter().any(|l| l.code.as_str() == "63016"), "{:?}", tumour.lines);
+}
+
+/// An endoscopic decompression is percutaneous endoscopic in ICD-10-PCS, and an endoscopic lumbar
+/// laminectomy keeps its laminectomy code with a note to review 62380.
+#[test]
+fn an_endoscopic_decompression_is_not_open() {
+    let proposal = |note: &str| {
+        let f = interspace_notes::findings::analyze(note);
+        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
+    };
+    let discectomy = proposal("PROCEDURE: Left L4-5 endoscopic discectomy, decompressing the L5 nerve root.");
+    let pcs: Vec<&str> = discectomy.pcs.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(pcs, ["01NB4ZZ"]);
+    let laminectomy = proposal(
+        "PROCEDURE: Endoscopic L4 laminectomy with bilateral foraminotomies for stenosis, decompressing the thecal sac.",
+    );
+    assert!(laminectomy.lines.iter().any(|l| l.code.as_str() == "63047"), "{:?}", laminectomy.lines);
+    assert!(
+        laminectomy.notes.iter().any(|n| n.rule == "DCMP001" && n.message.contains("62380")),
+        "{:?}",
+        laminectomy.notes
+    );
 }

@@ -229,6 +229,26 @@ pub(crate) const PHRASES: &[&str] = &[
     "resect",
     "removed",
     "suction",
+    // An infected wound, and how deep.
+    "infect",
+    "abscess",
+    "purulen",
+    "pus ",
+    "subfascial",
+    "beneath the fascia",
+    "below the fascia",
+    "deep to the fascia",
+    "under the fascia",
+    "fascia was opened",
+    "fascia was incised",
+    "deep wound",
+    "deep infection",
+    "deep abscess",
+    "deep surgical site",
+    "suprafascial",
+    "above the fascia",
+    "superficial",
+    "fascia was intact",
 ];
 
 const WORDS: usize = PHRASES.len().div_ceil(64);

@@ -140,6 +140,9 @@ pub(crate) fn render(name: &str, r: &Report) -> String {
         if !quotes.is_empty() {
             o.push_str(&wrap(&quotes.join(" · "), 18, 100));
         }
+        if let Some(n) = &p.not_paid {
+            o.push_str(&wrap(&format!("not paid: {n}"), 18, 100));
+        }
     }
     let _ = writeln!(
         o,

@@ -205,6 +205,15 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
             })
             .collect();
         regions.sort_by_key(|b| std::cmp::Reverse(b.0));
+        if let Some(scope) = &f.endoscopic
+            && regions[0].1 == Region::Lumbar
+        {
+            out.note(
+                "DCMP001",
+                "the note says the decompression was endoscopic: a lumbar decompression through an endoscope is 62380 per interspace, not a laminectomy code; review the note and choose",
+                scope,
+            );
+        }
         if !lam.iter().any(|d| d.with_facetectomy_or_foraminotomy) {
             let sacral_only = elsewhere.iter().all(|u| u.region() == Region::Sacral);
             let code = bare_laminectomy_code(regions[0].1, elsewhere.len(), sacral_only);
@@ -278,17 +287,21 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
 /// DCMP002 — Laminotomy (hemilaminectomy) with decompression or discectomy: 63020 cervical, 63030
 /// lumbar, one interspace on one side; +63035 each additional interspace; modifier 50 when both
 /// sides of an interspace were done. At a previously operated interspace (re-exploration,
-/// recurrent herniation): 63040 cervical, 63042 lumbar, +63043/+63044.
+/// recurrent herniation): 63040 cervical, 63042 lumbar, +63043/+63044. Through an endoscope in the
+/// lumbar spine: 62380 per interspace.
 ///
 /// ## Guideline
 /// 63020/63030 describe one interspace on one side (including partial facetectomy, foraminotomy
 /// and excision of a herniated disc); +63035 adds each further interspace; both sides take
 /// modifier 50 (bilateral indicator 1). The operating microscope is not separately payable with them.
+/// Since 2017 the same work done endoscopically in the lumbar spine is 62380 (one interspace; no
+/// add-on, so one unit per interspace; bilateral indicator 1). A tubular retractor with a
+/// microscope is not endoscopic.
 pub(crate) const LAMINOTOMY: Rule = Rule {
     id: "DCMP002",
     name: "laminotomy-by-interspace-and-side",
-    guideline: "Laminotomy or microdiscectomy is 63030 (lumbar) or 63020 (cervical) for one interspace on one side, +63035 per additional interspace, modifier 50 for both sides",
-    sources: &["S1", "S37", "S37b", "S33"],
+    guideline: "Laminotomy or microdiscectomy is 63030 (lumbar) or 63020 (cervical) for one interspace on one side, +63035 per additional interspace, modifier 50 for both sides; done through an endoscope in the lumbar spine it is 62380 per interspace",
+    sources: &["S1", "S37", "S37b", "S33", "U-DESC"],
     apply: |input, out| {
         let f = input.findings;
         let lamino: Vec<&Decompression> = f
@@ -356,6 +369,26 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
             })
             .collect();
         let Some(first) = is.first() else { return };
+        // Through an endoscope a lumbar laminotomy or discectomy is 62380, one unit per interspace
+        // (it has no add-on), modifier 50 for both sides.
+        if let Some(scope) = &f.endoscopic
+            && first.region() == Region::Lumbar
+        {
+            let mut evidence: Vec<Span> = lamino.iter().flat_map(|d| d.evidence.iter().copied()).collect();
+            evidence.extend(scope.iter().copied());
+            out.line(
+                "62380",
+                is.len() as u32,
+                "DCMP002",
+                format!("endoscopic decompression at {}, one unit per interspace", list(&is)),
+                &evidence,
+                Confidence::High,
+            );
+            if side == Side::Bilateral {
+                out.add_modifier("62380", "50");
+            }
+            return;
+        }
         // At a previously operated interspace the laminotomy is a re-exploration: 63040/63042,
         // each further interspace +63043/+63044.
         let redo = f.reexploration.is_some();

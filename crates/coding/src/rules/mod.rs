@@ -56,6 +56,7 @@ pub const RULES: &[Rule] = &[
     devices::CORPECTOMY_DEVICE,
     grafts::GRAFTS,
     procedures::EXPLORATION,
+    procedures::DEEP_WOUND_DRAINAGE,
     adjuncts::NAVIGATION,
     adjuncts::MICROSCOPE,
     arthrodesis::PRESACRAL_BUNDLE,

@@ -287,3 +287,58 @@ pub(crate) const FRACTURE: Rule = Rule {
         }
     },
 };
+
+/// PROC007 — Open incision and drainage of a deep (subfascial) abscess of the posterior spine:
+/// 22010 cervical or thoracic, 22015 lumbar or sacral, one unit.
+///
+/// ## Guideline
+/// A deep wound infection washed out (irrigation and debridement beneath the fascia, typically of
+/// a fusion wound at a return to the operating room, which then takes 78) is 22010 or 22015 by
+/// region. An infection above the fascia is not these codes (10180 or debridement 11042–11047,
+/// which Interspace does not code); a note that does not say how deep is left to the coder. A
+/// collection inside the spinal canal reached by laminectomy is 63265–63268 (DCMP005).
+pub(crate) const DEEP_WOUND_DRAINAGE: Rule = Rule {
+    id: "PROC007",
+    name: "deep-posterior-spine-abscess-drainage",
+    guideline: "Irrigation and debridement of a deep (subfascial) posterior spine wound infection is 22010 (cervical, thoracic) or 22015 (lumbar, sacral), one unit; above the fascia or unstated depth is left to the coder",
+    sources: &["U-DESC", "D-PTP", "D-MUE"],
+    apply: |input, out| {
+        let Some(w) = &input.findings.wound_washout else { return };
+        let code = match w.region {
+            Some(Region::Occiput | Region::Cervical | Region::Thoracic) => "22010",
+            Some(_) => "22015",
+            None => {
+                out.note(
+                    "PROC007",
+                    "a wound infection was washed out, but the note names no spinal level: 22010 (cervical, thoracic) or 22015 (lumbar, sacral) for a deep abscess; review",
+                    &w.evidence,
+                );
+                return;
+            }
+        };
+        match w.deep {
+            Some(true) => out.line(
+                code,
+                1,
+                "PROC007",
+                "irrigation and debridement of a deep (subfascial) wound infection of the posterior spine",
+                &w.evidence,
+                Confidence::High,
+            ),
+            Some(false) => out.note(
+                "PROC007",
+                format!(
+                    "the wound infection washed out was above the fascia: {code} is for a deep (subfascial) abscess; a superficial one is 10180 or debridement (11042–11047), which Interspace does not code"
+                ),
+                &w.evidence,
+            ),
+            None => out.note(
+                "PROC007",
+                format!(
+                    "a wound infection was washed out, but the note does not say whether beneath the fascia: {code} needs a deep (subfascial) abscess; document the depth, or code the superficial washout by hand"
+                ),
+                &w.evidence,
+            ),
+        }
+    },
+};

@@ -2403,6 +2403,40 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
     }
 }
 
+/// An infected wound washed out: an affirmed irrigation and debridement in a procedure sentence,
+/// in a note that names an infection, an abscess or pus. Whether it was deep is what any sentence
+/// of the note says about the fascia (beneath it wins over above it).
+fn wound_washout(r: &Reader<'_, '_>) -> Option<WoundWashout> {
+    const INFECTED: Phrases = phrases!("infect", "abscess", "purulen", "pus ");
+    const DEEP: Phrases = phrases!(
+        "subfascial",
+        "beneath the fascia",
+        "below the fascia",
+        "deep to the fascia",
+        "under the fascia",
+        "fascia was opened",
+        "fascia was incised",
+        "deep wound",
+        "deep infection",
+        "deep abscess",
+        "deep surgical site",
+    );
+    const SUPERFICIAL: Phrases = phrases!("suprafascial", "above the fascia", "superficial", "fascia was intact");
+    let evidence = r.first_evidence(&[Concept::WoundWashout], describes_procedure)?;
+    let sentences = 0..r.doc.sentences.len();
+    if !sentences.clone().any(|s| r.doc.sentence_has(s, INFECTED)) {
+        return None;
+    }
+    let deep = if sentences.clone().any(|s| r.doc.sentence_has(s, DEEP)) {
+        Some(true)
+    } else if sentences.into_iter().any(|s| r.doc.sentence_has(s, SUPERFICIAL)) {
+        Some(false)
+    } else {
+        None
+    };
+    Some(WoundWashout { deep, region: r.doc.region, evidence })
+}
+
 /// A lesion in the spinal canal drained, evacuated or excised: an affirmed mention of it in a
 /// procedure sentence that says so ("laminectomy for evacuation of epidural abscess"). An
 /// abscess or haematoma comes first, then a synovial cyst, then a tumour.
@@ -2443,6 +2477,7 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     let anywhere = |k: SectionKind| describes_procedure(k) || matches!(k, SectionKind::Monitoring | SectionKind::Team);
     f.navigation = r.first_evidence(&[Concept::Navigation, Concept::Robot], describes_procedure);
     f.microscope = r.first_evidence(&[Concept::Microscope], describes_procedure);
+    f.endoscopic = r.first_evidence(&[Concept::Endoscopic], describes_procedure);
     f.neuromonitoring = r.first_evidence(&[Concept::Neuromonitoring], anywhere);
     f.fluoroscopy = r.first_evidence(&[Concept::Fluoroscopy, Concept::IntraopCt], describes_procedure);
     f.osteotomy = r.first_evidence(&[Concept::Osteotomy], describes_procedure);
@@ -2470,6 +2505,7 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
         describes_procedure(k) || matches!(k, SectionKind::Indications | SectionKind::Diagnosis)
     });
     f.lesion_removed = lesion_removed(r);
+    f.wound_washout = wound_washout(r);
     let dx = |k: SectionKind| matches!(k, SectionKind::Diagnosis | SectionKind::Indications | SectionKind::Preamble);
     let deformity_named = |m: &M<'_>| {
         matches!(m.hit.concept, Concept::Scoliosis | Concept::Kyphosis) && !m.hit.context.has(Context::NEGATED)

@@ -327,6 +327,17 @@ impl IntraspinalLesion {
     }
 }
 
+/// An infected wound of the posterior spine opened, irrigated and debrided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WoundWashout {
+    /// The note puts the infection beneath the fascia (`Some(true)`), above it (`Some(false)`),
+    /// or does not say.
+    pub deep: Option<bool>,
+    /// The region most of the note's levels are in.
+    pub region: Option<Region>,
+    pub evidence: Evidence,
+}
+
 /// A lesion in the spinal canal drained, evacuated or excised, as a procedure sentence says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LesionRemoval {
@@ -362,6 +373,8 @@ pub struct Findings {
     pub reexploration: Option<Evidence>,
     pub navigation: Option<Evidence>,
     pub microscope: Option<Evidence>,
+    /// The decompression or discectomy was done through an endoscope.
+    pub endoscopic: Option<Evidence>,
     pub neuromonitoring: Option<Evidence>,
     pub fluoroscopy: Option<Evidence>,
     pub co_surgeon: Option<Evidence>,
@@ -371,6 +384,8 @@ pub struct Findings {
     /// A lesion in the spinal canal that the operation drained or removed (an epidural abscess or
     /// haematoma, a synovial cyst, a tumour).
     pub lesion_removed: Option<LesionRemoval>,
+    /// An infected wound washed out (irrigation and debridement).
+    pub wound_washout: Option<WoundWashout>,
     /// A deformity (scoliosis, kyphosis) diagnosed or corrected.
     pub deformity: Option<Evidence>,
     /// Osteotomies mentioned (not coded automatically; reported for review).
