@@ -263,14 +263,18 @@ impl<'d, 'a> Reader<'d, 'a> {
     }
 
     fn first_evidence(&self, cs: &[Concept], sections: impl Fn(SectionKind) -> bool) -> Option<Evidence> {
-        let spans: Vec<Span> = self
-            .mentions
+        // The concepts' own groups, merged back into note order (mention indices are note order).
+        let mut found: Vec<usize> = cs
             .iter()
-            .filter(|m| cs.contains(&m.hit.concept) && m.affirmed() && sections(m.section))
-            .map(|m| m.span)
-            .take(3)
+            .flat_map(|&c| &self.by_concept[self.concept_start[c as usize]..self.concept_start[c as usize + 1]])
+            .copied()
+            .filter(|&i| self.mentions[i].affirmed() && sections(self.mentions[i].section))
             .collect();
-        (!spans.is_empty()).then_some(spans)
+        if found.is_empty() {
+            return None;
+        }
+        found.sort_unstable();
+        Some(found.iter().take(3).map(|&i| self.mentions[i].span).collect())
     }
 }
 
@@ -2451,17 +2455,7 @@ fn lesion_removed(r: &Reader<'_, '_>) -> Option<LesionRemoval> {
     ]
     .into_iter()
     .find_map(|(c, lesion)| {
-        let removed: Vec<&M<'_>> = r
-            .mentions
-            .iter()
-            .filter(|m| {
-                m.hit.concept == c
-                    && m.affirmed()
-                    && describes_procedure(m.section)
-                    && r.doc.sentence_has(m.hit.sentence, REMOVED)
-            })
-            .take(3)
-            .collect();
+        let removed: Vec<&M<'_>> = r.done(c).filter(|m| r.doc.sentence_has(m.hit.sentence, REMOVED)).take(3).collect();
         let region = removed
             .iter()
             .flat_map(|m| m.levels.iter().flat_map(|l| l.vertebrae()))
