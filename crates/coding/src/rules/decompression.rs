@@ -513,12 +513,22 @@ pub(crate) const ANTERIOR_DISCECTOMY: Rule = Rule {
     },
 };
 
-/// Where a posterior decompression code sits: the lesion code of 63265–63268 for its region.
-fn lesion_code(decompression: &str) -> &'static str {
-    match decompression {
-        "63001" | "63015" | "63045" | "63020" | "63040" => "63265",
-        "63003" | "63016" | "63046" => "63266",
-        "63011" => "63268",
+/// The region of a posterior decompression code of DCMP001 or DCMP002.
+fn decompression_region(code: &str) -> Region {
+    match code {
+        "63001" | "63015" | "63045" | "63020" | "63040" => Region::Cervical,
+        "63003" | "63016" | "63046" => Region::Thoracic,
+        "63011" => Region::Sacral,
+        _ => Region::Lumbar,
+    }
+}
+
+/// The laminectomy code for a lesion outside the dura other than a tumour, by region.
+fn lesion_code(r: Region) -> &'static str {
+    match r {
+        Region::Occiput | Region::Cervical => "63265",
+        Region::Thoracic => "63266",
+        Region::Sacral => "63268",
         _ => "63267",
     }
 }
@@ -555,12 +565,7 @@ pub(crate) const INTRASPINAL_LESION: Rule = Rule {
                 && input.findings.return_to_or.is_some()
                 && let Some(region) = removal.region
             {
-                let code = match region {
-                    Region::Occiput | Region::Cervical => "63265",
-                    Region::Thoracic => "63266",
-                    Region::Sacral => "63268",
-                    _ => "63267",
-                };
+                let code = lesion_code(region);
                 out.line(
                     code,
                     1,
@@ -593,7 +598,7 @@ pub(crate) const INTRASPINAL_LESION: Rule = Rule {
             out.note("DCMP005", message, &removal.evidence);
             return;
         }
-        let code = lesion_code(&decompression);
+        let code = lesion_code(decompression_region(&decompression));
         let mut evidence: Vec<Span> =
             out.lines.iter().filter(|l| posterior(l)).flat_map(|l| l.evidence.iter().copied()).collect();
         evidence.extend(removal.evidence.iter().copied());
