@@ -98,6 +98,13 @@ const CASES: &[(&str, &str, &str)] = &[
         "63047 63048",
     ),
     (
+        // A suction drain against a haematoma, and a disc space washed out in a fusion whose
+        // consent names infection, are neither a lesion evacuated nor a wound washout.
+        "DCMP005",
+        "INDICATIONS: The risks including infection, bleeding and epidural hematoma were discussed.\nPROCEDURE: L4-5 TLIF.\nDESCRIPTION: The fascia was incised. Pedicle screws were placed at L4 and L5. The disc space was washed out and a PEEK cage placed at L4-5. A suction drain was placed to prevent an epidural hematoma.",
+        "22630 22840 22853",
+    ),
+    (
         // A synovial cyst keeps the decompression code (with a note to review).
         "DCMP005",
         "PROCEDURE: Right L4-5 hemilaminotomy, medial facetectomy and excision of synovial cyst.\nDESCRIPTION: A right L4 hemilaminotomy with medial facetectomy was performed. The synovial cyst was dissected from the dura and excised.",

@@ -228,7 +228,6 @@ pub(crate) const PHRASES: &[&str] = &[
     "excis",
     "resect",
     "removed",
-    "suction",
     // An infected wound, and how deep.
     "infect",
     "abscess",

@@ -2407,9 +2407,10 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
     }
 }
 
-/// An infected wound washed out: an affirmed irrigation and debridement in a procedure sentence,
-/// in a note that names an infection, an abscess or pus. Whether it was deep is what any sentence
-/// of the note says about the fascia (beneath it wins over above it).
+/// An infected wound washed out: an affirmed irrigation and debridement in a procedure sentence
+/// that names an infection, an abscess or pus, or in a note whose diagnosis does (a consent's
+/// "risks including infection" does not count). Whether it was deep is what any sentence of the
+/// note says about the fascia (beneath it wins over above it).
 fn wound_washout(r: &Reader<'_, '_>) -> Option<WoundWashout> {
     const INFECTED: Phrases = phrases!("infect", "abscess", "purulen", "pus ");
     const DEEP: Phrases = phrases!(
@@ -2426,11 +2427,17 @@ fn wound_washout(r: &Reader<'_, '_>) -> Option<WoundWashout> {
         "deep surgical site",
     );
     const SUPERFICIAL: Phrases = phrases!("suprafascial", "above the fascia", "superficial", "fascia was intact");
-    let evidence = r.first_evidence(&[Concept::WoundWashout], describes_procedure)?;
-    let sentences = 0..r.doc.sentences.len();
-    if !sentences.clone().any(|s| r.doc.sentence_has(s, INFECTED)) {
+    let washouts: Vec<&M<'_>> = r.done(Concept::WoundWashout).collect();
+    if washouts.is_empty() {
         return None;
     }
+    let sentences = 0..r.doc.sentences.len();
+    let infected = washouts.iter().any(|m| r.doc.sentence_has(m.hit.sentence, INFECTED))
+        || sentences.clone().any(|s| r.doc.section_of(s) == SectionKind::Diagnosis && r.doc.sentence_has(s, INFECTED));
+    if !infected {
+        return None;
+    }
+    let evidence: Vec<Span> = washouts.iter().take(3).map(|m| m.span).collect();
     let deep = if sentences.clone().any(|s| r.doc.sentence_has(s, DEEP)) {
         Some(true)
     } else if sentences.into_iter().any(|s| r.doc.sentence_has(s, SUPERFICIAL)) {
@@ -2445,8 +2452,7 @@ fn wound_washout(r: &Reader<'_, '_>) -> Option<WoundWashout> {
 /// procedure sentence that says so ("laminectomy for evacuation of epidural abscess"). An
 /// abscess or haematoma comes first, then a synovial cyst, then a tumour.
 fn lesion_removed(r: &Reader<'_, '_>) -> Option<LesionRemoval> {
-    const REMOVED: Phrases =
-        phrases!("evacuat", "drained", "drainage of", "debrid", "excis", "resect", "removed", "suction");
+    const REMOVED: Phrases = phrases!("evacuat", "drained", "drainage of", "debrid", "excis", "resect", "removed");
     [
         (Concept::EpiduralAbscess, IntraspinalLesion::EpiduralAbscess),
         (Concept::EpiduralHematoma, IntraspinalLesion::EpiduralHematoma),
