@@ -42,6 +42,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "22010-78",
     ),
     (
+        // The hardware removed through the infected wound is column one over 22015.
+        "PROC007",
+        "PREOPERATIVE DIAGNOSIS: Deep wound infection after L4-5 posterior fusion.\nPROCEDURE: Irrigation and debridement of deep lumbar wound infection and removal of L4-L5 pedicle screws and rods.\nDESCRIPTION: The fascia was opened and purulent fluid drained. The fusion was solid. The pedicle screws and rods at L4 and L5 were removed.",
+        "22850",
+    ),
+    (
         // Above the fascia is not a deep abscess.
         "PROC007",
         "PROCEDURE: Irrigation and debridement of L4-5 wound infection.\nDESCRIPTION: The superficial wound was opened and purulent material above the fascia was drained. The fascia was intact and was not opened.",

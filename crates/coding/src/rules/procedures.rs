@@ -296,7 +296,8 @@ pub(crate) const FRACTURE: Rule = Rule {
 /// a fusion wound at a return to the operating room, which then takes 78) is 22010 or 22015 by
 /// region. An infection above the fascia is not these codes (10180 or debridement 11042–11047,
 /// which Interspace does not code); a note that does not say how deep is left to the coder. A
-/// collection inside the spinal canal reached by laminectomy is 63265–63268 (DCMP005).
+/// collection inside the spinal canal reached by laminectomy is 63265–63268 (DCMP005). With the
+/// hardware removed (22850, 22852) the drainage is their column-two code and is not proposed.
 pub(crate) const DEEP_WOUND_DRAINAGE: Rule = Rule {
     id: "PROC007",
     name: "deep-posterior-spine-abscess-drainage",
@@ -316,6 +317,20 @@ pub(crate) const DEEP_WOUND_DRAINAGE: Rule = Rule {
                 return;
             }
         };
+        // Hardware removed through the same wound is column one over the drainage (NCCI).
+        let over =
+            code.parse().ok().and_then(|c2| out.lines.iter().find(|l| input.data.ptp.active(l.code, c2).is_some()));
+        if let (Some(true), Some(l)) = (w.deep, over) {
+            out.note(
+                "PROC007",
+                format!(
+                    "the deep wound washout ({code}) is not proposed: NCCI pairs it under {} as the column-two code; XS or 59 fits only when the abscess was drained at a separate site",
+                    l.code
+                ),
+                &w.evidence,
+            );
+            return;
+        }
         match w.deep {
             Some(true) => out.line(
                 code,
