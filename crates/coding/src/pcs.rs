@@ -256,6 +256,19 @@ pub fn build(f: &Findings, data: &Dataset) -> Vec<PcsCode> {
             }
         }
     }
+    // An odontoid fracture fixed from the front: reposition of C2 with its screw when the note
+    // says it was reduced, else insertion of the screw into the vertebra (guideline B3.15: a
+    // nondisplaced fracture is coded to the procedure performed).
+    if let Some(o) = &f.odontoid_fixation {
+        let (code, what) = if o.reduced {
+            ("0PS304Z", "reposition of the odontoid fracture of C2, open, with the screw as internal fixation")
+        } else {
+            ("0PH304Z", "insertion of the screw into C2 across the odontoid fracture, open (not said to be reduced)")
+        };
+        if let Some(p) = lookup(data, code, what.to_string(), true, o.evidence.clone()) {
+            out.push(p);
+        }
+    }
     // An epidural abscess drained (Drainage) or haematoma evacuated (Extirpation of matter) from
     // the spinal canal, the body part of the spinal epidural space; the laminectomy that reached it
     // is the approach, not a release of its own.

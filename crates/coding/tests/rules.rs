@@ -231,6 +231,24 @@ const CASES: &[(&str, &str, &str)] = &[
         "22513",
     ),
     (
+        "PROC008",
+        "PREOPERATIVE DIAGNOSIS: Type II odontoid fracture.\nPROCEDURE: Anterior odontoid screw fixation.\nDESCRIPTION: Through a right anterior cervical approach a guide wire was passed across the fracture into the apex of the dens and a cannulated lag screw was placed. No bone graft was used.",
+        "22318",
+    ),
+    (
+        // Graft at the nonunion: 22319, and the graft code with it.
+        "PROC008",
+        "PREOPERATIVE DIAGNOSIS: Odontoid nonunion.\nPROCEDURE: Anterior odontoid screw fixation with bone graft.\nDESCRIPTION: Through an anterior approach the nonunion at the base of the dens was curetted and packed with demineralized bone matrix, and two lag screws were placed across it.",
+        "20930 22319",
+    ),
+    (
+        // The same fracture treated from behind is a C1-C2 fusion; the screw from the front was
+        // only discussed.
+        "PROC008",
+        "PREOPERATIVE DIAGNOSIS: Type II odontoid fracture.\nINDICATIONS: Anterior odontoid screw fixation was discussed and declined.\nPROCEDURE: Posterior C1-C2 fusion with C1 lateral mass screws and C2 pars screws, iliac crest autograft through a separate incision.\nDESCRIPTION: C1 lateral mass screws and C2 pars screws were placed and joined with rods. Iliac crest autograft was harvested through a separate incision and placed between C1 and C2.",
+        "20937 22595 22840",
+    ),
+    (
         "INST004",
         "PROCEDURE: Removal of posterior segmental instrumentation L3 to L5.\nDESCRIPTION: The rods were removed and the six pedicle screws at L3, L4 and L5 were removed. The fusion was solid. No new instrumentation was placed.",
         "22852",
@@ -566,6 +584,32 @@ fn a_laminectomy_for_an_epidural_lesion_is_the_lesion_code() {
         tumour.notes
     );
     assert!(tumour.lines.iter().any(|l| l.code.as_str() == "63016"), "{:?}", tumour.lines);
+}
+
+/// An odontoid fracture fixed from the front is a Reposition of C2 when the note says it was
+/// reduced and an Insertion of the screw when it was fixed in place; it is never also 22326.
+#[test]
+fn an_odontoid_screw_is_22318_and_its_pcs_follows_the_reduction() {
+    let proposal = |note: &str| {
+        let f = interspace_notes::findings::analyze(note);
+        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
+    };
+    let pcs = |p: &interspace_coding::Proposal| p.pcs.iter().map(|x| x.code.clone()).collect::<Vec<_>>();
+    let reduced = proposal(
+        "DIAGNOSIS: Displaced type II odontoid fracture.\nPROCEDURE: Open reduction and anterior screw fixation of the odontoid fracture.\nDESCRIPTION: The fracture was reduced with extension. Through an anterior approach a lag screw was placed into the dens.",
+    );
+    let codes: Vec<&str> = reduced.lines.iter().map(|l| l.code.as_str()).collect();
+    assert_eq!(codes, ["22318"], "{:?}", reduced.notes);
+    assert_eq!(pcs(&reduced), ["0PS304Z"]);
+    assert!(!reduced.notes.iter().any(|n| n.rule == "PROC006"), "{:?}", reduced.notes);
+    assert!(reduced.notes.iter().any(|n| n.rule == "PROC008" && n.message.contains("no instrumentation code")));
+    let in_place = proposal(
+        "DIAGNOSIS: Nondisplaced type II odontoid fracture.\nPROCEDURE: Anterior odontoid screw fixation.\nDESCRIPTION: Through an anterior approach a lag screw was placed across the fracture into the dens.",
+    );
+    assert_eq!(pcs(&in_place), ["0PH304Z"]);
+    // A dens without a fracture, os odontoideum or nonunion named is not this operation.
+    let no_fracture = proposal("PROCEDURE: Anterior approach to C2; a screw was placed into the dens.");
+    assert!(no_fracture.lines.is_empty(), "{:?}", no_fracture.lines);
 }
 
 /// An endoscopic decompression is percutaneous endoscopic in ICD-10-PCS, and an endoscopic lumbar

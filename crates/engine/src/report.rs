@@ -258,6 +258,13 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
             evidence: ev(doc, &t.evidence),
         });
     }
+    if let Some(o) = &f.odontoid_fixation {
+        let how = if o.reduced { "reduced and fixed" } else { "fixed" };
+        other.push(ItemView {
+            kind: format!("odontoid fracture {how} with a screw from the front").into(),
+            evidence: ev(doc, &o.evidence),
+        });
+    }
     other.extend(item("exploration of fusion", &f.exploration));
     other.extend(item("osteotomy (not coded automatically)", &f.osteotomy));
     let mut adjuncts = Vec::new();

@@ -47,6 +47,7 @@ concepts! {
     DeformityCorrection = "deformity_correction",
     Osteotomy = "osteotomy",
     FractureReduction = "fracture_reduction",
+    Odontoid = "odontoid",
     Discectomy = "discectomy",
     Microdiscectomy = "microdiscectomy",
     Laminectomy = "laminectomy",

@@ -248,6 +248,11 @@ pub(crate) const PHRASES: &[&str] = &[
     "above the fascia",
     "superficial",
     "fascia was intact",
+    // An odontoid fracture fixed from the front.
+    "os odontoideum",
+    "non-union",
+    "anterior",
+    "reduc",
 ];
 
 const WORDS: usize = PHRASES.len().div_ceil(64);

@@ -13,15 +13,16 @@ use crate::Confidence;
 /// Graft codes are add-ons to the arthrodesis and are reported once per operative session, not
 /// per level; different kinds may be reported together. 20937, 20938 and 20939 need a separate
 /// skin or fascial incision; bone from the operative field is 20936. Synthetic substitutes have
-/// no graft code. Graft is never coded with 22586 (see ARTH008).
+/// no graft code. Graft is never coded with 22586 (see ARTH008). CPT and NCCI's add-on file
+/// also make 22319 (PROC008) a primary of the graft codes.
 pub(crate) const GRAFTS: Rule = Rule {
     id: "GRFT001",
     name: "bone-graft-once-per-session",
     guideline: "Each spine graft code is reported once per session by graft source and form: 20936, 20937, 20938, 20930, 20931, 20939",
     sources: &["S26", "S29", "S28", "S30", "S31", "S10"],
     apply: |input, out| {
-        // Graft codes are add-ons to an arthrodesis.
-        if !out.lines.iter().any(|l| l.rule.starts_with("ARTH")) {
+        // Graft codes are add-ons to an arthrodesis, or to 22319 (an odontoid fracture fixed with graft).
+        if !out.lines.iter().any(|l| l.rule.starts_with("ARTH") || l.code.as_str() == "22319") {
             return;
         }
         if let Some(e) = &input.findings.iliac_same_incision {

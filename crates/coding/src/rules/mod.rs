@@ -48,6 +48,7 @@ pub const RULES: &[Rule] = &[
     procedures::AUGMENTATION,
     procedures::SACROILIAC,
     procedures::FRACTURE,
+    procedures::ODONTOID,
     instrumentation::POSTERIOR,
     instrumentation::ANTERIOR,
     instrumentation::PELVIC,

@@ -1,7 +1,7 @@
 //! Corpectomy, disc arthroplasty, vertebral augmentation, sacroiliac fusion, exploration and open
 //! treatment of fractures.
 
-use interspace_notes::findings::ArthroplastyAction;
+use interspace_notes::findings::{ArthroplastyAction, GraftKind};
 use interspace_notes::{Region, Span, Vertebra};
 
 use super::{Rule, list};
@@ -285,6 +285,40 @@ pub(crate) const FRACTURE: Rule = Rule {
                 Confidence::High,
             );
         }
+    },
+};
+
+/// PROC008 — Anterior fixation of an odontoid fracture: 22318 without bone graft, 22319 with it;
+/// one unit.
+///
+/// ## Guideline
+/// Open treatment or reduction of an odontoid fracture or dislocation (os odontoideum included)
+/// from the front, with its internal fixation, is 22318, or 22319 when bone graft is placed.
+/// NCCI pairs 22318 over the graft codes (there is no graft in it) and lists 22319 as a primary of
+/// 20930–20939, so graft is coded with 22319 only (GRFT001). Both are 22326's column-two codes as
+/// mutually exclusive: a posterior open treatment of C2 is not added. The screw in the dens is
+/// the internal fixation the descriptor names: although NCCI's add-on file lists 22318 and
+/// 22319 as primaries of 22840–22848, Interspace does not propose instrumentation for that
+/// screw (the conservative reading) and says so in a note. MUE 1.
+pub(crate) const ODONTOID: Rule = Rule {
+    id: "PROC008",
+    name: "anterior-odontoid-fracture-fixation",
+    guideline: "Anterior open treatment of an odontoid fracture with internal fixation is 22318, or 22319 with bone graft; one unit; the dens screw is part of it",
+    sources: &["U-DESC", "D-PTP", "D-AOC", "D-MUE"],
+    apply: |input, out| {
+        let Some(o) = &input.findings.odontoid_fixation else { return };
+        let grafted = input.findings.grafts.iter().any(|g| g.kind != GraftKind::Synthetic);
+        let (code, what) = if grafted {
+            ("22319", "anterior fixation of the odontoid fracture, with bone graft")
+        } else {
+            ("22318", "anterior fixation of the odontoid fracture, without bone graft")
+        };
+        out.line(code, 1, "PROC008", what, &o.evidence, Confidence::High);
+        out.note(
+            "PROC008",
+            format!("the screw across the odontoid fracture is the internal fixation {code} includes: no instrumentation code is proposed for it"),
+            &o.evidence,
+        );
     },
 };
 

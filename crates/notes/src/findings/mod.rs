@@ -418,6 +418,15 @@ pub fn build(doc: &Document<'_>) -> Findings {
     other_procedures(&r, &mut f);
     adjuncts(&r, &mut f);
     fracture_treatment(&r, approach, &mut f);
+    f.odontoid_fixation = odontoid_fixation(&r, approach);
+    if f.odontoid_fixation.is_some() {
+        // The dens's reduction is the odontoid fixation's, not a second fracture treatment.
+        if let Some(t) = &mut f.fracture_treatment {
+            t.vertebrae.retain(|v| v.index() != 2);
+            t.segments.retain(|i| i.upper().index() > 2);
+        }
+        f.fracture_treatment.take_if(|t| t.vertebrae.is_empty() && t.segments.is_empty());
+    }
     cues(&r, &mut f);
     f
 }
@@ -478,6 +487,42 @@ fn fracture_treatment(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findin
         anterior: approach == NoteApproach::Anterior,
         evidence,
     });
+}
+
+/// Anterior fixation of an odontoid fracture: the dens named in a procedure sentence of a note
+/// that placed a screw from the front ("anterior odontoid screw fixation", "a lag screw was
+/// placed across the fracture into the apex of the dens"), with an odontoid fracture, os
+/// odontoideum or nonunion named in the note. A posterior C1–C2 fusion for the same fracture is
+/// not this.
+fn odontoid_fixation(r: &Reader<'_, '_>, approach: NoteApproach) -> Option<OdontoidFixation> {
+    const LESION: Phrases = phrases!("os odontoideum", "nonunion", "non-union");
+    if !r.any_done(Concept::Screw) {
+        return None;
+    }
+    // "Anterior odontoid screw fixation" names its approach in a word the approach reading does
+    // not count; in a posterior note only an anterior approach named with the dens does.
+    let from_front = |s: usize| {
+        approach == NoteApproach::Anterior
+            || r.sentence_any(s, &[Concept::Anterior])
+            || approach != NoteApproach::Posterior && r.doc.sentence_has(s, phrases!("anterior"))
+    };
+    let dens: Vec<&M<'_>> = r.done(Concept::Odontoid).filter(|m| from_front(m.hit.sentence)).take(3).collect();
+    if dens.is_empty() {
+        return None;
+    }
+    let sentences = 0..r.doc.sentences.len();
+    let fractured =
+        r.mentions.iter().any(|m| m.hit.concept == Concept::Fracture && !m.hit.context.has(Context::NEGATED))
+            || sentences.clone().any(|s| r.doc.sentence_has(s, LESION));
+    if !fractured {
+        return None;
+    }
+    // "The fracture was reduced with gentle extension": a reduction in a sentence about the fracture.
+    let reduced = r.done(Concept::FractureReduction).next().is_some()
+        || sentences.filter(|&s| describes_procedure(r.doc.section_of(s))).any(|s| {
+            r.doc.sentence_has(s, phrases!("reduc")) && r.sentence_any(s, &[Concept::Fracture, Concept::Odontoid])
+        });
+    Some(OdontoidFixation { reduced, evidence: dens.iter().map(|m| m.span).collect() })
 }
 
 /// Words that say the work planned at a level was not done there.

@@ -154,6 +154,14 @@ pub struct FractureTreatment {
     pub evidence: Vec<Span>,
 }
 
+/// A screw placed into the dens from the front for an odontoid fracture or os odontoideum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OdontoidFixation {
+    /// The note says the fracture or dislocation was reduced (a reposition), not fixed in place.
+    pub reduced: bool,
+    pub evidence: Evidence,
+}
+
 /// Where instrumentation sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConstructSide {
@@ -392,6 +400,8 @@ pub struct Findings {
     pub osteotomy: Option<Evidence>,
     /// Open treatment (reduction) of a vertebral fracture or dislocation.
     pub fracture_treatment: Option<FractureTreatment>,
+    /// Anterior screw fixation of an odontoid fracture or os odontoideum.
+    pub odontoid_fixation: Option<OdontoidFixation>,
     /// Plates, wires or graft holding a laminoplasty open.
     pub laminoplasty_fixation: Option<Evidence>,
     /// The fusion was done without instrumentation, as the note says.
