@@ -1443,7 +1443,12 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
     for (_, group) in by_kind {
         let reconciled = reconcile(
             group,
-            |d| (d.vertebrae.clone(), d.interspaces.clone()),
+            // "L4-5 laminectomy" in the list and "laminectomy of L4 and L5" in the narrative are
+            // the same operation told two ways: compare the vertebrae each reaches.
+            |d| {
+                let bounds = d.interspaces.iter().flat_map(|i| [i.upper(), i.lower()]);
+                d.vertebrae.iter().copied().chain(bounds).fold(0u64, |bits, v| bits | 1 << v.index())
+            },
             |d| d.source,
             |d| d.explicit,
             |d| d.interspaces.iter().any(|i| repeated.contains(i)),
@@ -2659,5 +2664,18 @@ mod tests {
             expected.dedup();
             prop_assert_eq!(m.interspaces().into_iter().collect::<Vec<_>>(), expected);
         }
+    }
+
+    /// A procedure list and a narrative that name the same laminectomy by its interspace and by
+    /// its two vertebrae agree; one that names other vertebrae does not.
+    #[test]
+    fn a_decompression_named_by_interspace_and_by_vertebrae_is_one() {
+        let narrative = "DESCRIPTION: A complete laminectomy of L4 and L5 was performed, decompressing the thecal sac.";
+        let same = analyze(&format!("PROCEDURE: L4-5 laminectomy.\n{narrative}"));
+        assert!(same.discrepancies.is_empty(), "{:?}", same.discrepancies);
+        assert_eq!(same.decompressions.len(), 1, "{:?}", same.decompressions);
+        let other = analyze(&format!("PROCEDURE: L3-4 laminectomy.\n{narrative}"));
+        assert_eq!(other.discrepancies.len(), 1, "{:?}", other.discrepancies);
+        assert_eq!(other.discrepancies[0].what, "decompression");
     }
 }
