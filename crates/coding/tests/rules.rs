@@ -249,6 +249,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "20937 22595 22840",
     ),
     (
+        // Osteotomies are left to the coder with a note; the fusion and instrumentation are coded.
+        "PROC009",
+        "PREOPERATIVE DIAGNOSIS: Adult degenerative scoliosis with flatback.\nPROCEDURE: Posterior spinal fusion T10 to L5 with pedicle screws T10-L5 and L3 pedicle subtraction osteotomy.\nDESCRIPTION: Pedicle screws were placed from T10 to L5. A pedicle subtraction osteotomy was performed at L3 and closed. The transverse processes were decorticated and local autograft placed.",
+        "20936 22802 22843",
+    ),
+    (
         "INST004",
         "PROCEDURE: Removal of posterior segmental instrumentation L3 to L5.\nDESCRIPTION: The rods were removed and the six pedicle screws at L3, L4 and L5 were removed. The fusion was solid. No new instrumentation was placed.",
         "22852",
@@ -610,6 +616,20 @@ fn an_odontoid_screw_is_22318_and_its_pcs_follows_the_reduction() {
     // A dens without a fracture, os odontoideum or nonunion named is not this operation.
     let no_fracture = proposal("PROCEDURE: Anterior approach to C2; a screw was placed into the dens.");
     assert!(no_fracture.lines.is_empty(), "{:?}", no_fracture.lines);
+}
+
+/// Osteotomies are named for review, never coded; a note without one gets no such note.
+#[test]
+fn an_osteotomy_is_left_to_the_coder_with_the_codes_to_review() {
+    let proposal = |note: &str| {
+        let f = interspace_notes::findings::analyze(note);
+        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
+    };
+    let pso = proposal("PROCEDURE: L3 pedicle subtraction osteotomy and posterior spinal fusion T10 to L5.");
+    assert!(pso.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("22207")), "{:?}", pso.notes);
+    assert!(!pso.lines.iter().any(|l| l.code.as_str().starts_with("222")), "{:?}", pso.lines);
+    let none = proposal("PROCEDURE: Posterior spinal fusion T10 to L5; the facets were removed for the correction.");
+    assert!(!none.notes.iter().any(|n| n.rule == "PROC009"), "{:?}", none.notes);
 }
 
 /// An endoscopic decompression is percutaneous endoscopic in ICD-10-PCS, and an endoscopic lumbar

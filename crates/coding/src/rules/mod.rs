@@ -57,6 +57,7 @@ pub const RULES: &[Rule] = &[
     devices::CORPECTOMY_DEVICE,
     grafts::GRAFTS,
     procedures::EXPLORATION,
+    procedures::OSTEOTOMY,
     procedures::DEEP_WOUND_DRAINAGE,
     adjuncts::NAVIGATION,
     adjuncts::MICROSCOPE,

@@ -322,6 +322,32 @@ pub(crate) const ODONTOID: Rule = Rule {
     },
 };
 
+/// PROC009 — Spinal osteotomies (22206–22226) are left to the coder, with the codes to review.
+///
+/// ## Guideline
+/// An osteotomy cut and removed to realign the spine in deformity correction is coded per
+/// vertebral segment by depth and approach: three-column (pedicle subtraction, vertebral column
+/// resection) 22206 thoracic, 22207 lumbar, +22208; posterior column (Smith-Petersen, Ponte)
+/// 22210 cervical, 22212 thoracic, 22214 lumbar, +22216; anterior 22220–22224, +22226. The NCCI
+/// file pairs laminectomy and decompression codes at the segment under them. Which facet
+/// resections count as a posterior-column osteotomy rather than the facetectomy of an interbody
+/// fusion is disputed (the compendium marks it unverified), so Interspace proposes no osteotomy
+/// line and says what to review.
+pub(crate) const OSTEOTOMY: Rule = Rule {
+    id: "PROC009",
+    name: "osteotomy-for-review",
+    guideline: "Spinal osteotomies are coded per vertebral segment by depth and approach (22206-22208 three-column, 22210-22216 posterior column, 22220-22226 anterior); left to the coder",
+    sources: &["U-DESC", "D-PTP", "D-AOC"],
+    apply: |input, out| {
+        let Some(e) = &input.findings.osteotomy else { return };
+        out.note(
+            "PROC009",
+            "osteotomies are described and not coded automatically: three-column (pedicle subtraction, vertebral column resection) 22206 thoracic or 22207 lumbar, +22208 per further segment; posterior column (Smith-Petersen, Ponte) 22210, 22212 or 22214 by region, +22216; anterior 22220-22224, +22226. Only for realignment of a deformity, not the facetectomy of an interbody fusion; NCCI pairs laminectomy at the segment under them",
+            e,
+        );
+    },
+};
+
 /// PROC007 — Open incision and drainage of a deep (subfascial) abscess of the posterior spine:
 /// 22010 cervical or thoracic, 22015 lumbar or sacral, one unit.
 ///
