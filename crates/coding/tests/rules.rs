@@ -231,6 +231,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "22513",
     ),
     (
+        // A bicortical iliac crest graft is a structural block: 20938, not the morselized 20937.
+        "GRFT001",
+        "PROCEDURE: Posterior C1-C2 arthrodesis with bilateral C1-C2 transarticular screws and iliac crest autograft through a separate incision.\nDESCRIPTION: Transarticular screws were placed from C2 across the C1-C2 joints. Through a separate incision over the posterior iliac crest a bicortical graft was harvested and wedged between C1 and C2.",
+        "20938 22595 22840",
+    ),
+    (
         "PROC008",
         "PREOPERATIVE DIAGNOSIS: Type II odontoid fracture.\nPROCEDURE: Anterior odontoid screw fixation.\nDESCRIPTION: Through a right anterior cervical approach a guide wire was passed across the fracture into the apex of the dens and a cannulated lag screw was placed. No bone graft was used.",
         "22318",
