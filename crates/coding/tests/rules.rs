@@ -255,9 +255,21 @@ const CASES: &[(&str, &str, &str)] = &[
         "20937 22595 22840",
     ),
     (
-        // Osteotomies are left to the coder with a note; the fusion and instrumentation are coded.
+        // A three-column osteotomy is coded by its vertebra, with the fusion and instrumentation.
         "PROC009",
         "PREOPERATIVE DIAGNOSIS: Adult degenerative scoliosis with flatback.\nPROCEDURE: Posterior spinal fusion T10 to L5 with pedicle screws T10-L5 and L3 pedicle subtraction osteotomy.\nDESCRIPTION: Pedicle screws were placed from T10 to L5. A pedicle subtraction osteotomy was performed at L3 and closed. The transverse processes were decorticated and local autograft placed.",
+        "20936 22207 22802 22843",
+    ),
+    (
+        // Two, thoracic and lumbar: the higher-valued first, +22208 for the other.
+        "PROC009",
+        "PREOPERATIVE DIAGNOSIS: Thoracolumbar kyphosis.\nPROCEDURE: T12 and L2 pedicle subtraction osteotomies, posterior spinal fusion T10 to L4 with pedicle screws T10-L4.\nDESCRIPTION: Pedicle screws were placed from T10 to L4. Pedicle subtraction osteotomies were performed at T12 and L2. The transverse processes were decorticated and local autograft placed.",
+        "20936 22206 22208 22802 22843",
+    ),
+    (
+        // Ponte osteotomies are left to the coder; the fusion is coded.
+        "PROC009",
+        "PREOPERATIVE DIAGNOSIS: Scheuermann kyphosis.\nPROCEDURE: Posterior spinal fusion T4 to T12 with pedicle screws T4-T12 and Ponte osteotomies T6-T10.\nDESCRIPTION: Pedicle screws were placed from T4 to T12. Ponte osteotomies were performed at T6-7, T7-8, T8-9 and T9-10. The facets were decorticated and local autograft placed.",
         "20936 22802 22843",
     ),
     (
@@ -631,11 +643,37 @@ fn an_osteotomy_is_left_to_the_coder_with_the_codes_to_review() {
         let f = interspace_notes::findings::analyze(note);
         code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
     };
-    let pso = proposal("PROCEDURE: L3 pedicle subtraction osteotomy and posterior spinal fusion T10 to L5.");
-    assert!(pso.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("22207")), "{:?}", pso.notes);
-    assert!(!pso.lines.iter().any(|l| l.code.as_str().starts_with("222")), "{:?}", pso.lines);
+    let ponte = proposal("PROCEDURE: Ponte osteotomies T6-T10 and posterior spinal fusion T4 to T12.");
+    assert!(ponte.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("22212")), "{:?}", ponte.notes);
+    assert!(!ponte.lines.iter().any(|l| l.code.as_str().starts_with("222")), "{:?}", ponte.lines);
     let none = proposal("PROCEDURE: Posterior spinal fusion T10 to L5; the facets were removed for the correction.");
     assert!(!none.notes.iter().any(|n| n.rule == "PROC009"), "{:?}", none.notes);
+    // A pedicle subtraction osteotomy without its vertebra, or in the neck, is named, not coded.
+    let unnamed = proposal("PROCEDURE: Posterior spinal fusion T10 to L5 with pedicle subtraction osteotomy.");
+    assert!(unnamed.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("without its vertebra")));
+    assert!(!unnamed.lines.iter().any(|l| l.code.as_str() == "22207"), "{:?}", unnamed.lines);
+    let cervical = proposal("PROCEDURE: C7 pedicle subtraction osteotomy and posterior fusion C4 to T3.");
+    assert!(cervical.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("22210")));
+    assert!(!cervical.lines.iter().any(|l| l.code.as_str().starts_with("2220")), "{:?}", cervical.lines);
+}
+
+/// The decompression at a three-column osteotomy is part of it; one at segments beyond takes XS.
+#[test]
+fn decompression_at_a_three_column_osteotomy_is_part_of_it() {
+    let proposal = |note: &str| {
+        let f = interspace_notes::findings::analyze(note);
+        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
+    };
+    let at = proposal(
+        "PROCEDURE: L3 pedicle subtraction osteotomy and posterior spinal fusion T10 to L5 with pedicle screws T10-L5.\nDESCRIPTION: Laminectomy of L2, L3 and L4 with bilateral foraminotomies. The L3 pedicle subtraction osteotomy was performed and closed.",
+    );
+    assert!(at.lines.iter().all(|l| !l.code.as_str().starts_with("630")), "{:?}", at.lines);
+    assert!(at.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("part of 22207")), "{:?}", at.notes);
+    let beyond = proposal(
+        "PROCEDURE: L2 pedicle subtraction osteotomy and posterior spinal fusion T10 to S1 with pedicle screws T10-S1.\nDESCRIPTION: Laminectomy of L1, L2, L3, L4 and L5 with bilateral foraminotomies. The L2 pedicle subtraction osteotomy was performed and closed.",
+    );
+    let lam = beyond.lines.iter().find(|l| l.code.as_str() == "63047").expect("63047 kept");
+    assert_eq!(lam.token(), "63047-XS", "{:?}", beyond.lines);
 }
 
 /// An endoscopic decompression is percutaneous endoscopic in ICD-10-PCS, and an endoscopic lumbar

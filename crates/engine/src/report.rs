@@ -266,7 +266,7 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
         });
     }
     other.extend(item("exploration of fusion", &f.exploration));
-    other.extend(item("osteotomy (not coded automatically)", &f.osteotomy));
+    other.extend(item("osteotomy", &f.osteotomy));
     let mut adjuncts = Vec::new();
     for (name, e) in [
         ("navigation", &f.navigation),

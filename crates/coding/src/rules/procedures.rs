@@ -322,29 +322,104 @@ pub(crate) const ODONTOID: Rule = Rule {
     },
 };
 
-/// PROC009 — Spinal osteotomies (22206–22226) are left to the coder, with the codes to review.
+/// PROC009 — Three-column osteotomy: 22206 thoracic, 22207 lumbar for the first vertebral
+/// segment, +22208 for each further one; other osteotomies are left to the coder.
 ///
 /// ## Guideline
-/// An osteotomy cut and removed to realign the spine in deformity correction is coded per
-/// vertebral segment by depth and approach: three-column (pedicle subtraction, vertebral column
-/// resection) 22206 thoracic, 22207 lumbar, +22208; posterior column (Smith-Petersen, Ponte)
-/// 22210 cervical, 22212 thoracic, 22214 lumbar, +22216; anterior 22220–22224, +22226. The NCCI
-/// file pairs laminectomy and decompression codes at the segment under them. Which facet
-/// resections count as a posterior-column osteotomy rather than the facetectomy of an interbody
-/// fusion is disputed (the compendium marks it unverified), so Interspace proposes no osteotomy
-/// line and says what to review.
+/// An osteotomy cut and removed to realign the spine is coded per vertebral segment by depth and
+/// approach: three-column from behind (pedicle subtraction, vertebral column resection) 22206
+/// thoracic, 22207 lumbar, +22208 each further segment; posterior column (Smith-Petersen, Ponte)
+/// 22210–22214, +22216; anterior 22220–22224, +22226. The arthrodesis, instrumentation and graft
+/// are reported with their own codes (NCCI's add-on file lists 22206 and 22207 as primaries of
+/// the instrumentation add-ons). The decompression at the osteotomy is part of it: NCCI pairs
+/// 22206 and 22207 over 63001–63066 (modifier indicator 1), so a decompression at the osteotomy's
+/// vertebrae or those next to it is not proposed, and one beyond them takes XS. Which facet
+/// resections count as a posterior-column osteotomy rather than the facetectomy of a fusion is
+/// disputed (the compendium marks it unverified), so those, and a cervical three-column
+/// osteotomy, get a note and no line.
 pub(crate) const OSTEOTOMY: Rule = Rule {
     id: "PROC009",
-    name: "osteotomy-for-review",
-    guideline: "Spinal osteotomies are coded per vertebral segment by depth and approach (22206-22208 three-column, 22210-22216 posterior column, 22220-22226 anterior); left to the coder",
-    sources: &["U-DESC", "D-PTP", "D-AOC"],
+    name: "three-column-osteotomy",
+    guideline: "A posterior three-column osteotomy is 22206 (thoracic) or 22207 (lumbar) for the first vertebral segment, +22208 for each further one; decompression at its segments is included; other osteotomies are left to the coder",
+    sources: &["U-DESC", "D-PTP", "D-AOC", "D-MUE"],
     apply: |input, out| {
-        let Some(e) = &input.findings.osteotomy else { return };
-        out.note(
-            "PROC009",
-            "osteotomies are described and not coded automatically: three-column (pedicle subtraction, vertebral column resection) 22206 thoracic or 22207 lumbar, +22208 per further segment; posterior column (Smith-Petersen, Ponte) 22210, 22212 or 22214 by region, +22216; anterior 22220-22224, +22226. Only for realignment of a deformity, not the facetectomy of an interbody fusion; NCCI pairs laminectomy at the segment under them",
-            e,
-        );
+        let f = input.findings;
+        let Some(e) = &f.osteotomy else { return };
+        let Some(o) = &f.three_column_osteotomy else {
+            out.note(
+                "PROC009",
+                "osteotomies are described and not coded automatically: posterior column (Smith-Petersen, Ponte) 22210, 22212 or 22214 by region, +22216 per further segment; anterior 22220-22224, +22226; three-column 22206/22207, +22208. Only for realignment of a deformity, not the facetectomy of an interbody fusion; NCCI pairs laminectomy at the segment under them",
+                e,
+            );
+            return;
+        };
+        let code = |v: &Vertebra| match v.region() {
+            Region::Thoracic => Some("22206"),
+            Region::Lumbar => Some("22207"),
+            _ => None,
+        };
+        let coded: Vec<(&Vertebra, &str)> = o.vertebrae.iter().filter_map(|v| Some((v, code(v)?))).collect();
+        if coded.len() < o.vertebrae.len() || coded.is_empty() {
+            out.note(
+                "PROC009",
+                if o.vertebrae.is_empty() {
+                    "a three-column osteotomy is described without its vertebra: name it to code 22206 (thoracic) or 22207 (lumbar)".to_string()
+                } else {
+                    format!("a three-column osteotomy of {} is outside the thoracic and lumbar spine: 22206-22208 do not apply; review (a cervical one is coded from 22210)", list(&o.vertebrae))
+                },
+                &o.evidence,
+            );
+        }
+        let rvu = |c: &str| c.parse().ok().and_then(|h| input.data.pfs.get(h)).map(|r| r.work).unwrap_or_default();
+        let Some(&(first, first_code)) = coded.iter().max_by(|a, b| rvu(a.1).cmp(&rvu(b.1))) else { return };
+        out.line(first_code, 1, "PROC009", format!("three-column osteotomy of {first}"), &o.evidence, Confidence::High);
+        let rest: Vec<&Vertebra> = coded.iter().map(|c| c.0).filter(|v| *v != first).collect();
+        if !rest.is_empty() {
+            let rest_owned: Vec<Vertebra> = rest.iter().map(|v| **v).collect();
+            out.line(
+                "22208",
+                rest.len() as u32,
+                "PROC009",
+                format!("each further three-column osteotomy: {}", list(&rest_owned)),
+                &o.evidence,
+                Confidence::High,
+            );
+        }
+        // Decompression paired under the osteotomy: left out at its segments, XS beyond them.
+        let Ok(osteotomy) = first_code.parse() else { return };
+        let bundled: Vec<String> = out
+            .lines
+            .iter()
+            .filter(|l| l.rule.starts_with("DCMP") && input.data.ptp.active(osteotomy, l.code).is_some())
+            .map(|l| l.code.to_string())
+            .collect();
+        if bundled.is_empty() {
+            return;
+        }
+        let near = |v: Vertebra| o.vertebrae.iter().any(|x| x.index().abs_diff(v.index()) <= 1);
+        let beyond = f.decompressions.iter().any(|d| {
+            let bounds = d.interspaces.iter().flat_map(|i| [i.upper(), i.lower()]);
+            d.vertebrae.iter().copied().chain(bounds).any(|v| !near(v))
+        });
+        if beyond {
+            for c in &bundled {
+                out.add_modifier(c, "XS");
+            }
+            out.note(
+                "PROC009",
+                format!("NCCI pairs {} under {first_code}: XS for the segments decompressed beyond the osteotomy's; the decompression at the osteotomy's own segments is part of it, so check that the units count only the others", bundled.join(", ")),
+                &o.evidence,
+            );
+        } else {
+            for c in &bundled {
+                out.remove(c);
+            }
+            out.note(
+                "PROC009",
+                format!("the decompression at the osteotomy's segments ({}) is part of {first_code} (NCCI pairs it under the osteotomy) and is not proposed", bundled.join(", ")),
+                &o.evidence,
+            );
+        }
     },
 };
 

@@ -2523,6 +2523,29 @@ fn lesion_removed(r: &Reader<'_, '_>) -> Option<LesionRemoval> {
     })
 }
 
+/// A three-column osteotomy: an affirmed osteotomy in a procedure sentence named as a pedicle
+/// subtraction, a vertebral column resection or a three-column osteotomy, at the single vertebrae
+/// bound to it ("pedicle subtraction osteotomy at L3"; an interspace is not a vertebra).
+fn three_column_osteotomy(r: &Reader<'_, '_>) -> Option<ThreeColumnOsteotomy> {
+    const THREE_COLUMN: [&str; 6] = ["subtraction", "pso", "column resection", "vcr", "three", "3-column"];
+    let mut vertebrae = BTreeSet::new();
+    let mut evidence = Vec::new();
+    for m in r.done(Concept::Osteotomy) {
+        let words = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+        if !THREE_COLUMN.iter().any(|w| words.contains(w)) {
+            continue;
+        }
+        vertebrae.extend(m.levels.iter().filter_map(|l| if let LevelRef::Vertebra(v) = l { Some(*v) } else { None }));
+        evidence.extend(m.evidence());
+    }
+    if evidence.is_empty() {
+        return None;
+    }
+    evidence.sort();
+    evidence.dedup();
+    Some(ThreeColumnOsteotomy { vertebrae: vertebrae.into_iter().collect(), evidence })
+}
+
 fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     let anywhere = |k: SectionKind| describes_procedure(k) || matches!(k, SectionKind::Monitoring | SectionKind::Team);
     f.navigation = r.first_evidence(&[Concept::Navigation, Concept::Robot], describes_procedure);
@@ -2531,6 +2554,9 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     f.neuromonitoring = r.first_evidence(&[Concept::Neuromonitoring], anywhere);
     f.fluoroscopy = r.first_evidence(&[Concept::Fluoroscopy, Concept::IntraopCt], describes_procedure);
     f.osteotomy = r.first_evidence(&[Concept::Osteotomy], describes_procedure);
+    if f.osteotomy.is_some() {
+        f.three_column_osteotomy = three_column_osteotomy(r);
+    }
     // Team members are named, not affirmed: any mention that is not negated counts.
     let named = |c: Concept| -> Option<Evidence> {
         let spans: Vec<Span> = r

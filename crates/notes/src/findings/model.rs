@@ -154,6 +154,14 @@ pub struct FractureTreatment {
     pub evidence: Vec<Span>,
 }
 
+/// A three-column osteotomy: a wedge through all three columns of the vertebrae named with it
+/// ("L3 pedicle subtraction osteotomy"), none named when the note gives no vertebra.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ThreeColumnOsteotomy {
+    pub vertebrae: Vec<Vertebra>,
+    pub evidence: Evidence,
+}
+
 /// A screw placed into the dens from the front for an odontoid fracture or os odontoideum.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OdontoidFixation {
@@ -396,8 +404,10 @@ pub struct Findings {
     pub wound_washout: Option<WoundWashout>,
     /// A deformity (scoliosis, kyphosis) diagnosed or corrected.
     pub deformity: Option<Evidence>,
-    /// Osteotomies mentioned (not coded automatically; reported for review).
+    /// Osteotomies mentioned (reported for review).
     pub osteotomy: Option<Evidence>,
+    /// Three-column osteotomies (pedicle subtraction, vertebral column resection), by vertebra.
+    pub three_column_osteotomy: Option<ThreeColumnOsteotomy>,
     /// Open treatment (reduction) of a vertebral fracture or dislocation.
     pub fracture_treatment: Option<FractureTreatment>,
     /// Anterior screw fixation of an odontoid fracture or os odontoideum.
