@@ -465,6 +465,12 @@ fn rule_examples() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// What the coder proposes for a note, with the 2025 data.
+fn propose(note: &str) -> interspace_coding::Proposal {
+    let f = interspace_notes::findings::analyze(note);
+    code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
+}
+
 /// The quotes of a proposed line, by code.
 fn quotes(note: &str, code: &str) -> Vec<String> {
     let f = interspace_notes::findings::analyze(note);
@@ -585,23 +591,19 @@ fn a_bare_laminectomy_says_what_63045_would_need() {
 /// and ICD-10-PCS codes the drainage or evacuation of the spinal canal, not a release.
 #[test]
 fn a_laminectomy_for_an_epidural_lesion_is_the_lesion_code() {
-    let proposal = |note: &str| {
-        let f = interspace_notes::findings::analyze(note);
-        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
-    };
-    let abscess = proposal(
+    let abscess = propose(
         "PROCEDURE: L3-L5 laminectomy for evacuation of epidural abscess.\nDESCRIPTION: Laminectomy of L3, L4 and L5. The epidural abscess was drained.",
     );
     assert!(abscess.notes.iter().any(|n| n.message.contains("63267 replaces 63017")), "{:?}", abscess.notes);
     assert!(!abscess.notes.iter().any(|n| n.rule == "DCMP001"), "{:?}", abscess.notes);
     let pcs: Vec<&str> = abscess.pcs.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(pcs, ["009U0ZZ"]);
-    let hematoma = proposal("PROCEDURE: T6-T8 laminectomy and evacuation of epidural hematoma.");
+    let hematoma = propose("PROCEDURE: T6-T8 laminectomy and evacuation of epidural hematoma.");
     let pcs: Vec<&str> = hematoma.pcs.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(pcs, ["00CU0ZZ"]);
-    let cyst = proposal("PROCEDURE: L4 laminectomy with bilateral foraminotomies and excision of a synovial cyst.");
+    let cyst = propose("PROCEDURE: L4 laminectomy with bilateral foraminotomies and excision of a synovial cyst.");
     assert!(cyst.notes.iter().any(|n| n.rule == "DCMP005" && n.message.contains("63267")), "{:?}", cyst.notes);
-    let tumour = proposal("PROCEDURE: T8-T10 laminectomy for resection of epidural tumor.");
+    let tumour = propose("PROCEDURE: T8-T10 laminectomy for resection of epidural tumor.");
     assert!(
         tumour.notes.iter().any(|n| n.rule == "DCMP005" && n.message.contains("63275–63290")),
         "{:?}",
@@ -614,12 +616,8 @@ fn a_laminectomy_for_an_epidural_lesion_is_the_lesion_code() {
 /// reduced and an Insertion of the screw when it was fixed in place; it is never also 22326.
 #[test]
 fn an_odontoid_screw_is_22318_and_its_pcs_follows_the_reduction() {
-    let proposal = |note: &str| {
-        let f = interspace_notes::findings::analyze(note);
-        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
-    };
     let pcs = |p: &interspace_coding::Proposal| p.pcs.iter().map(|x| x.code.clone()).collect::<Vec<_>>();
-    let reduced = proposal(
+    let reduced = propose(
         "DIAGNOSIS: Displaced type II odontoid fracture.\nPROCEDURE: Open reduction and anterior screw fixation of the odontoid fracture.\nDESCRIPTION: The fracture was reduced with extension. Through an anterior approach a lag screw was placed into the dens.",
     );
     let codes: Vec<&str> = reduced.lines.iter().map(|l| l.code.as_str()).collect();
@@ -627,32 +625,28 @@ fn an_odontoid_screw_is_22318_and_its_pcs_follows_the_reduction() {
     assert_eq!(pcs(&reduced), ["0PS304Z"]);
     assert!(!reduced.notes.iter().any(|n| n.rule == "PROC006"), "{:?}", reduced.notes);
     assert!(reduced.notes.iter().any(|n| n.rule == "PROC008" && n.message.contains("no instrumentation code")));
-    let in_place = proposal(
+    let in_place = propose(
         "DIAGNOSIS: Nondisplaced type II odontoid fracture.\nPROCEDURE: Anterior odontoid screw fixation.\nDESCRIPTION: Through an anterior approach a lag screw was placed across the fracture into the dens.",
     );
     assert_eq!(pcs(&in_place), ["0PH304Z"]);
     // A dens without a fracture, os odontoideum or nonunion named is not this operation.
-    let no_fracture = proposal("PROCEDURE: Anterior approach to C2; a screw was placed into the dens.");
+    let no_fracture = propose("PROCEDURE: Anterior approach to C2; a screw was placed into the dens.");
     assert!(no_fracture.lines.is_empty(), "{:?}", no_fracture.lines);
 }
 
 /// Osteotomies are named for review, never coded; a note without one gets no such note.
 #[test]
 fn an_osteotomy_is_left_to_the_coder_with_the_codes_to_review() {
-    let proposal = |note: &str| {
-        let f = interspace_notes::findings::analyze(note);
-        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
-    };
-    let ponte = proposal("PROCEDURE: Ponte osteotomies T6-T10 and posterior spinal fusion T4 to T12.");
+    let ponte = propose("PROCEDURE: Ponte osteotomies T6-T10 and posterior spinal fusion T4 to T12.");
     assert!(ponte.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("22212")), "{:?}", ponte.notes);
     assert!(!ponte.lines.iter().any(|l| l.code.as_str().starts_with("222")), "{:?}", ponte.lines);
-    let none = proposal("PROCEDURE: Posterior spinal fusion T10 to L5; the facets were removed for the correction.");
+    let none = propose("PROCEDURE: Posterior spinal fusion T10 to L5; the facets were removed for the correction.");
     assert!(!none.notes.iter().any(|n| n.rule == "PROC009"), "{:?}", none.notes);
     // A pedicle subtraction osteotomy without its vertebra, or in the neck, is named, not coded.
-    let unnamed = proposal("PROCEDURE: Posterior spinal fusion T10 to L5 with pedicle subtraction osteotomy.");
+    let unnamed = propose("PROCEDURE: Posterior spinal fusion T10 to L5 with pedicle subtraction osteotomy.");
     assert!(unnamed.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("without its vertebra")));
     assert!(!unnamed.lines.iter().any(|l| l.code.as_str() == "22207"), "{:?}", unnamed.lines);
-    let cervical = proposal("PROCEDURE: C7 pedicle subtraction osteotomy and posterior fusion C4 to T3.");
+    let cervical = propose("PROCEDURE: C7 pedicle subtraction osteotomy and posterior fusion C4 to T3.");
     assert!(cervical.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("22210")));
     assert!(!cervical.lines.iter().any(|l| l.code.as_str().starts_with("2220")), "{:?}", cervical.lines);
 }
@@ -660,16 +654,12 @@ fn an_osteotomy_is_left_to_the_coder_with_the_codes_to_review() {
 /// The decompression at a three-column osteotomy is part of it; one at segments beyond takes XS.
 #[test]
 fn decompression_at_a_three_column_osteotomy_is_part_of_it() {
-    let proposal = |note: &str| {
-        let f = interspace_notes::findings::analyze(note);
-        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
-    };
-    let at = proposal(
+    let at = propose(
         "PROCEDURE: L3 pedicle subtraction osteotomy and posterior spinal fusion T10 to L5 with pedicle screws T10-L5.\nDESCRIPTION: Laminectomy of L2, L3 and L4 with bilateral foraminotomies. The L3 pedicle subtraction osteotomy was performed and closed.",
     );
     assert!(at.lines.iter().all(|l| !l.code.as_str().starts_with("630")), "{:?}", at.lines);
     assert!(at.notes.iter().any(|n| n.rule == "PROC009" && n.message.contains("part of 22207")), "{:?}", at.notes);
-    let beyond = proposal(
+    let beyond = propose(
         "PROCEDURE: L2 pedicle subtraction osteotomy and posterior spinal fusion T10 to S1 with pedicle screws T10-S1.\nDESCRIPTION: Laminectomy of L1, L2, L3, L4 and L5 with bilateral foraminotomies. The L2 pedicle subtraction osteotomy was performed and closed.",
     );
     let lam = beyond.lines.iter().find(|l| l.code.as_str() == "63047").expect("63047 kept");
@@ -680,14 +670,10 @@ fn decompression_at_a_three_column_osteotomy_is_part_of_it() {
 /// laminectomy keeps its laminectomy code with a note to review 62380.
 #[test]
 fn an_endoscopic_decompression_is_not_open() {
-    let proposal = |note: &str| {
-        let f = interspace_notes::findings::analyze(note);
-        code(&f, DATA.year(2025).unwrap(), &KNOWLEDGE)
-    };
-    let discectomy = proposal("PROCEDURE: Left L4-5 endoscopic discectomy, decompressing the L5 nerve root.");
+    let discectomy = propose("PROCEDURE: Left L4-5 endoscopic discectomy, decompressing the L5 nerve root.");
     let pcs: Vec<&str> = discectomy.pcs.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(pcs, ["01NB4ZZ"]);
-    let laminectomy = proposal(
+    let laminectomy = propose(
         "PROCEDURE: Endoscopic L4 laminectomy with bilateral foraminotomies for stenosis, decompressing the thecal sac.",
     );
     assert!(laminectomy.lines.iter().any(|l| l.code.as_str() == "63047"), "{:?}", laminectomy.lines);
