@@ -373,14 +373,13 @@ pub(crate) const OSTEOTOMY: Rule = Rule {
         let rvu = |c: &str| c.parse().ok().and_then(|h| input.data.pfs.get(h)).map(|r| r.work).unwrap_or_default();
         let Some(&(first, first_code)) = coded.iter().max_by(|a, b| rvu(a.1).cmp(&rvu(b.1))) else { return };
         out.line(first_code, 1, "PROC009", format!("three-column osteotomy of {first}"), &o.evidence, Confidence::High);
-        let rest: Vec<&Vertebra> = coded.iter().map(|c| c.0).filter(|v| *v != first).collect();
+        let rest: Vec<Vertebra> = coded.iter().map(|c| *c.0).filter(|v| v != first).collect();
         if !rest.is_empty() {
-            let rest_owned: Vec<Vertebra> = rest.iter().map(|v| **v).collect();
             out.line(
                 "22208",
                 rest.len() as u32,
                 "PROC009",
-                format!("each further three-column osteotomy: {}", list(&rest_owned)),
+                format!("each further three-column osteotomy: {}", list(&rest)),
                 &o.evidence,
                 Confidence::High,
             );
