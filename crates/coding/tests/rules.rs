@@ -629,6 +629,11 @@ fn an_odontoid_screw_is_22318_and_its_pcs_follows_the_reduction() {
         "DIAGNOSIS: Nondisplaced type II odontoid fracture.\nPROCEDURE: Anterior odontoid screw fixation.\nDESCRIPTION: Through an anterior approach a lag screw was placed across the fracture into the dens.",
     );
     assert_eq!(pcs(&in_place), ["0PH304Z"]);
+    // An odontoid fracture left to a collar in an ACDF note is not fixed, whatever the plate's screws.
+    let collar = propose(
+        "DIAGNOSIS: C5-6 fracture-dislocation; nondisplaced type I odontoid fracture.\nPROCEDURE: C5-6 anterior cervical discectomy and fusion with a plate.\nDESCRIPTION: Through a right anterior cervical approach the C5-6 disc was removed and a structural allograft placed. The odontoid fracture will be treated in a collar. A plate was fixed with screws into the C5 and C6 bodies.",
+    );
+    assert!(!collar.lines.iter().any(|l| l.code.as_str().starts_with("2231")), "{:?}", collar.lines);
     // A dens without a fracture, os odontoideum or nonunion named is not this operation.
     let no_fracture = propose("PROCEDURE: Anterior approach to C2; a screw was placed into the dens.");
     assert!(no_fracture.lines.is_empty(), "{:?}", no_fracture.lines);

@@ -489,8 +489,8 @@ fn fracture_treatment(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findin
     });
 }
 
-/// Anterior fixation of an odontoid fracture: the dens named in a procedure sentence of a note
-/// that placed a screw from the front ("anterior odontoid screw fixation", "a lag screw was
+/// Anterior fixation of an odontoid fracture: the dens named with a screw in a procedure sentence
+/// of a note that works from the front ("anterior odontoid screw fixation", "a lag screw was
 /// placed across the fracture into the apex of the dens"), with an odontoid fracture, os
 /// odontoideum or nonunion named in the note. A posterior C1–C2 fusion for the same fracture is
 /// not this.
@@ -506,7 +506,14 @@ fn odontoid_fixation(r: &Reader<'_, '_>, approach: NoteApproach) -> Option<Odont
             || r.sentence_any(s, &[Concept::Anterior])
             || approach != NoteApproach::Posterior && r.doc.sentence_has(s, phrases!("anterior"))
     };
-    let dens: Vec<&M<'_>> = r.done(Concept::Odontoid).filter(|m| from_front(m.hit.sentence)).take(3).collect();
+    // The screw goes into the dens in the same sentence ("anterior odontoid screw fixation"): a
+    // screw in the next sentence may be a plate's ("the odontoid fracture will be treated in a
+    // collar. The plate was fixed with screws").
+    let dens: Vec<&M<'_>> = r
+        .done(Concept::Odontoid)
+        .filter(|m| from_front(m.hit.sentence) && r.sentence_any(m.hit.sentence, &[Concept::Screw]))
+        .take(3)
+        .collect();
     if dens.is_empty() {
         return None;
     }
