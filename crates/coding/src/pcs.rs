@@ -210,6 +210,28 @@ pub fn build(f: &Findings, data: &Dataset) -> Vec<PcsCode> {
             out.push(p);
         }
     }
+    // An interlaminar or interspinous device without fusion: insertion of the interspinous-process
+    // stabilization device (B) into the lumbar (0SH0) or lumbosacral (0SH3) joint, open or
+    // percutaneous; one code per body-part value (B3.2). Inside a fusion the fusion codes stand.
+    if let Some(d) = &f.interlaminar_devices {
+        let approach = if d.percutaneous { '3' } else { '0' };
+        let how = if d.percutaneous { "percutaneous" } else { "open" };
+        let mut parts: BTreeMap<char, Vec<Interspace>> = BTreeMap::new();
+        for &i in d.interspaces.iter().filter(|&&i| !f.fusions.iter().any(|x| x.interspace == i)) {
+            match group(i) {
+                JointGroup::Lumbar => parts.entry('0').or_default().push(i),
+                JointGroup::Lumbosacral => parts.entry('3').or_default().push(i),
+                _ => {}
+            }
+        }
+        for (part, joints) in parts {
+            let joints = joints.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            let what = format!("insertion of an interspinous process stabilization device at {joints}, {how}");
+            if let Some(p) = lookup(data, &format!("0SH{part}{approach}BZ"), what, true, d.evidence.clone()) {
+                out.push(p);
+            }
+        }
+    }
     // Vertebral augmentation: supplement the vertebra with synthetic substitute, percutaneous.
     for a in &f.augmentations {
         let code = match a.vertebra.region() {

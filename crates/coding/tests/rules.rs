@@ -273,6 +273,24 @@ const CASES: &[(&str, &str, &str)] = &[
         "20936 22802 22843",
     ),
     (
+        // coflex after a laminotomy at its level: the decompression is part of 22867.
+        "PROC010",
+        "PROCEDURE: L4-L5 laminotomy and bilateral decompression; insertion of coflex interlaminar stabilization device L4-L5.\nDESCRIPTION: A partial laminectomy of L4 and L5 was performed bilaterally with medial facetectomies, decompressing the L5 roots. The coflex device was impacted between the L4 and L5 spinous processes. No fusion was performed.",
+        "22867",
+    ),
+    (
+        // Superion at two levels, no decompression: 22869 and the second level 22870.
+        "PROC010",
+        "PROCEDURE: Percutaneous placement of Superion interspinous spacers at L3-L4 and L4-L5.\nDESCRIPTION: Under fluoroscopy a 10 mm spacer was deployed at L3-4 and a 12 mm spacer at L4-5. No decompression was performed.",
+        "22869 22870",
+    ),
+    (
+        // An interspinous spacer weighed and turned down is not placed.
+        "PROC010",
+        "PROCEDURE: L4-L5 laminectomy with bilateral foraminotomies.\nDESCRIPTION: An L4 laminectomy was performed with bilateral foraminotomies at L4-5, decompressing the L5 roots. An interspinous spacer was considered but was not placed because of osteoporosis.",
+        "63047",
+    ),
+    (
         "INST004",
         "PROCEDURE: Removal of posterior segmental instrumentation L3 to L5.\nDESCRIPTION: The rods were removed and the six pedicle screws at L3, L4 and L5 were removed. The fusion was solid. No new instrumentation was placed.",
         "22852",
@@ -669,6 +687,36 @@ fn decompression_at_a_three_column_osteotomy_is_part_of_it() {
     );
     let lam = beyond.lines.iter().find(|l| l.code.as_str() == "63047").expect("63047 kept");
     assert_eq!(lam.token(), "63047-XS", "{:?}", beyond.lines);
+}
+
+/// An interlaminar device is 22867 only with an open decompression at its own level; one beyond it
+/// keeps its code with XS, a third level and a device inside a fusion are named for review, and
+/// the PCS code follows the approach.
+#[test]
+fn an_interlaminar_device_is_coded_by_the_decompression_at_its_level() {
+    let codes = |p: &interspace_coding::Proposal| p.lines.iter().map(|l| l.token()).collect::<Vec<_>>();
+    let pcs = |p: &interspace_coding::Proposal| p.pcs.iter().map(|x| x.code.clone()).collect::<Vec<_>>();
+    let beyond = propose(
+        "PROCEDURE: Bilateral laminectomy with foraminotomies L3-L4 and L4-L5; coflex interlaminar device L4-L5.\nDESCRIPTION: Laminectomies of L3 and L4 were performed with foraminotomies at L3-4 and L4-5, decompressing the thecal sac. The coflex device was inserted between the L4 and L5 spinous processes. No fusion was performed.",
+    );
+    assert!(codes(&beyond).contains(&"22867-XS".to_string()), "{:?}", beyond.lines);
+    assert!(codes(&beyond).contains(&"63047".to_string()), "{:?}", beyond.lines);
+    assert!(beyond.notes.iter().any(|n| n.rule == "PROC010" && n.message.contains("units")), "{:?}", beyond.notes);
+    assert_eq!(pcs(&beyond)[0], "0SH00BZ");
+    let three = propose(
+        "PROCEDURE: Percutaneous insertion of Superion interspinous spacers at L2-L3, L3-L4 and L4-L5.\nDESCRIPTION: Spacers were placed percutaneously under fluoroscopy. No decompression was performed.",
+    );
+    assert_eq!(codes(&three), ["22869", "22870"]);
+    assert!(three.notes.iter().any(|n| n.rule == "PROC010" && n.message.contains("22899")), "{:?}", three.notes);
+    assert_eq!(pcs(&three), ["0SH03BZ"]);
+    let fused = propose(
+        "PROCEDURE: L4-L5 posterolateral fusion with interspinous process device L4-L5 and local autograft.\nDESCRIPTION: The L4 and L5 transverse processes were decorticated and local autograft laid posterolaterally. The interspinous process device was clamped to the L4 and L5 spinous processes.",
+    );
+    assert!(!codes(&fused).iter().any(|c| c.starts_with("2286")), "{:?}", fused.lines);
+    assert!(fused.notes.iter().any(|n| n.rule == "PROC010" && n.message.contains("22840")), "{:?}", fused.notes);
+    let thoracic = propose("PROCEDURE: Interspinous spacer at T11-T12.");
+    assert!(thoracic.lines.is_empty(), "{:?}", thoracic.lines);
+    assert!(thoracic.notes.iter().any(|n| n.rule == "PROC010" && n.message.contains("lumbar")), "{:?}", thoracic.notes);
 }
 
 /// An endoscopic decompression is percutaneous endoscopic in ICD-10-PCS, and an endoscopic lumbar

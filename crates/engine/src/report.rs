@@ -76,7 +76,8 @@ pub struct FindingsView {
     pub constructs: Vec<ConstructView>,
     pub devices: Vec<DeviceView>,
     pub grafts: Vec<ItemView>,
-    /// Corpectomies, arthroplasties, augmentations, SI fusions, removals, exploration.
+    /// Corpectomies, arthroplasties, interlaminar devices, augmentations, SI fusions, removals,
+    /// fracture treatment, exploration, osteotomies.
     pub other_procedures: Vec<ItemView>,
     /// Navigation, microscope, neuromonitoring, fluoroscopy, co-surgeon, assistant, return to OR.
     pub adjuncts: Vec<ItemView>,
@@ -224,6 +225,16 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
             kind: format!("arthroplasty {:?} {}", a.action, a.interspace).to_lowercase().into(),
             evidence: ev(doc, &a.evidence),
         });
+    }
+    if let Some(d) = &f.interlaminar_devices {
+        let mut kind = String::from("interlaminar device");
+        for i in &d.interspaces {
+            kind.push_str(&format!(" {i}"));
+        }
+        if d.percutaneous {
+            kind.push_str(" (percutaneous)");
+        }
+        other.push(ItemView { kind: kind.into(), evidence: ev(doc, &d.evidence) });
     }
     for a in &f.augmentations {
         other.push(ItemView {

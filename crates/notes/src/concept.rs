@@ -58,6 +58,7 @@ concepts! {
     Laminoplasty = "laminoplasty",
     Corpectomy = "corpectomy",
     Arthroplasty = "arthroplasty",
+    InterlaminarDevice = "interlaminar_device",
     Kyphoplasty = "kyphoplasty",
     Vertebroplasty = "vertebroplasty",
     SiFusion = "si_fusion",

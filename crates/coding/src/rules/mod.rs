@@ -45,6 +45,7 @@ pub const RULES: &[Rule] = &[
     decompression::ANTERIOR_DISCECTOMY,
     decompression::LAMINOPLASTY,
     procedures::ARTHROPLASTY,
+    procedures::INTERLAMINAR_DEVICE,
     procedures::AUGMENTATION,
     procedures::SACROILIAC,
     procedures::FRACTURE,

@@ -1,10 +1,11 @@
-//! Corpectomy, disc arthroplasty, vertebral augmentation, sacroiliac fusion, exploration and open
-//! treatment of fractures.
+//! Corpectomy, disc arthroplasty, interlaminar devices, vertebral augmentation, sacroiliac fusion,
+//! exploration, open treatment of fractures and osteotomies.
 
-use interspace_notes::findings::{ArthroplastyAction, GraftKind};
-use interspace_notes::{Region, Span, Vertebra};
+use interspace_notes::findings::{ArthroplastyAction, Decompression, GraftKind};
+use interspace_notes::{Interspace, Region, Span, Vertebra};
+use interspace_refdata::Hcpcs;
 
-use super::{Rule, list};
+use super::{Rule, is_lumbar, list};
 use crate::Confidence;
 
 /// PROC001 — Corpectomy: anterior cervical 63081 (+63082), transthoracic 63085 (+63086),
@@ -117,6 +118,101 @@ pub(crate) const ARTHROPLASTY: Rule = Rule {
                 }
             }
         }
+    },
+};
+
+/// PROC010 — Interlaminar or interspinous stabilization device without fusion, lumbar: 22867
+/// with open decompression at its level (+22868 a second level), 22869 without (+22870).
+///
+/// ## Guideline
+/// The device codes count levels (interspaces), the first and a second; each includes the image
+/// guidance and, for 22867/22868, the open decompression at its level, which NCCI pairs under them
+/// (63005–63048, 63052). They describe a device without fusion: NCCI pairs them with the lumbar
+/// fusion codes, and 22868 is an add-on of 22867 only, 22870 of 22869 only.
+pub(crate) const INTERLAMINAR_DEVICE: Rule = Rule {
+    id: "PROC010",
+    name: "interlaminar-device-without-fusion",
+    guideline: "A lumbar interlaminar or interspinous device without fusion is 22867 with open decompression at its level (+22868 second level), 22869 without (+22870); the decompression at its level is included",
+    sources: &["U-DESC", "S53", "D-PTP", "D-AOC", "D-MUE"],
+    apply: |input, out| {
+        let f = input.findings;
+        let Some(d) = &f.interlaminar_devices else { return };
+        let e = &d.evidence;
+        if d.interspaces.is_empty() {
+            out.note("PROC010", "an interlaminar or interspinous device is described without its level: name the interspace to code 22867 (with open decompression there) or 22869 (without)", e);
+            return;
+        }
+        let (lumbar, elsewhere): (Vec<Interspace>, Vec<Interspace>) =
+            d.interspaces.iter().partition(|&&i| is_lumbar(i));
+        if !elsewhere.is_empty() {
+            out.note("PROC010", format!("an interlaminar or interspinous device at {} is outside the lumbar spine: 22867-22870 are lumbar codes; review (22899)", list(&elsewhere)), e);
+        }
+        let fused = |i: Interspace| f.fusions.iter().any(|x| x.interspace == i);
+        let (with_fusion, free): (Vec<Interspace>, Vec<Interspace>) = lumbar.into_iter().partition(|&i| fused(i));
+        if !with_fusion.is_empty() {
+            out.note("PROC010", format!("the spinous-process device at {} sits in a fusion: 22867-22870 are devices without fusion (NCCI pairs them with the fusion codes as mutually exclusive); a spinous-process fixation used for the fusion is instrumentation, review 22840", list(&with_fusion)), e);
+        }
+        let reaches = |dc: &Decompression, i: Interspace| {
+            dc.interspaces.contains(&i) || dc.vertebrae.contains(&i.upper()) || dc.vertebrae.contains(&i.lower())
+        };
+        let (open, closed): (Vec<Interspace>, Vec<Interspace>) =
+            free.iter().partition(|&&i| f.decompressions.iter().any(|dc| reaches(dc, i)));
+        let (primary, second, levels, how) = match (open.is_empty(), closed.is_empty()) {
+            (true, true) => return,
+            (false, _) => ("22867", "22868", &open, "with open decompression"),
+            (true, false) => ("22869", "22870", &closed, "without decompression"),
+        };
+        out.line(primary, 1, "PROC010", format!("interlaminar device {how} at {}", levels[0]), e, Confidence::High);
+        if let Some(i) = levels.get(1) {
+            out.line(second, 1, "PROC010", format!("second level {i}"), e, Confidence::High);
+        }
+        if levels.len() > 2 {
+            out.note("PROC010", format!("a third device level ({}) has no code of its own: 22868 and 22870 are a second level only; consider 22899", list(&levels[2..])), e);
+        }
+        if primary == "22867" && !closed.is_empty() {
+            out.note("PROC010", format!("the device at {} has no decompression with it: 22870 is an add-on of 22869 only and 22868 a level with decompression; NCCI allows 22869 beside 22867 at another level with a modifier, so review", list(&closed)), e);
+        }
+        if primary != "22867" {
+            return;
+        }
+        // The open decompression is part of the device code at its levels: left out when it
+        // reaches no other level, kept with XS on the pair's column-two code when it does.
+        let Ok(device) = primary.parse::<Hcpcs>() else { return };
+        let paired: Vec<Hcpcs> = out
+            .lines
+            .iter()
+            .filter(|l| l.rule.starts_with("DCMP"))
+            .map(|l| l.code)
+            .filter(|&c| input.data.ptp.active(device, c).is_some() || input.data.ptp.active(c, device).is_some())
+            .collect();
+        if paired.is_empty() {
+            return;
+        }
+        let names: Vec<&str> = paired.iter().map(|c| c.as_str()).collect();
+        let own = |dc: &Decompression| {
+            dc.interspaces.iter().all(|i| open.contains(i))
+                && dc.vertebrae.iter().all(|v| open.iter().any(|i| i.upper() == *v || i.lower() == *v))
+        };
+        if f.decompressions.iter().all(own) {
+            for c in &names {
+                out.remove(c);
+            }
+            out.note(
+                "PROC010",
+                format!(
+                    "the open decompression at {} is part of 22867 (NCCI pairs {} with it) and is not proposed",
+                    list(&open),
+                    names.join(", ")
+                ),
+                e,
+            );
+            return;
+        }
+        for &c in &paired {
+            let column_two = if input.data.ptp.active(device, c).is_some() { c } else { device };
+            out.add_modifier(column_two.as_str(), "XS");
+        }
+        out.note("PROC010", format!("NCCI pairs {} with 22867: XS for the decompression at levels beyond the device's; the decompression at {} is part of 22867, so check that the units count only the other levels", names.join(", "), list(&open)), e);
     },
 };
 

@@ -63,6 +63,7 @@ pub(crate) fn takes_levels(c: Concept) -> bool {
             | Laminoplasty
             | Corpectomy
             | Arthroplasty
+            | InterlaminarDevice
             | Kyphoplasty
             | Vertebroplasty
             | HardwareRemoval

@@ -632,6 +632,7 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
         Concept::Laminotomy,
         Concept::Corpectomy,
         Concept::Arthroplasty,
+        Concept::InterlaminarDevice,
         Concept::Kyphoplasty,
         Concept::Vertebroplasty,
         Concept::Microdiscectomy,
@@ -2382,6 +2383,13 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
     });
     f.devices.retain(|d| d.interspace.is_none_or(|i| !arth.contains(&i)));
 
+    f.interlaminar_devices = interlaminar_devices(r);
+    if let Some(d) = &f.interlaminar_devices {
+        // The "spacer" of an interspinous device is not an interbody cage, where nothing is fused.
+        let fused = |i: Interspace| f.fusions.iter().any(|x| x.interspace == i);
+        f.devices.retain(|x| x.interspace.is_none_or(|i| fused(i) || !d.interspaces.contains(&i)));
+    }
+
     // Vertebral augmentation.
     for (concept, cavity) in [(Concept::Kyphoplasty, true), (Concept::Vertebroplasty, false)] {
         for m in r.done(concept) {
@@ -2462,6 +2470,35 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
     if !explored.is_empty() {
         f.exploration = Some(explored);
     }
+}
+
+/// Interlaminar or interspinous devices inserted (not removed), at the interspaces the procedure
+/// list names with them, else at those the narrative does ("impacted between the L4 and L5
+/// spinous processes").
+fn interlaminar_devices(r: &Reader<'_, '_>) -> Option<InterlaminarDevices> {
+    // Interspaces by source: [procedure list, narrative].
+    let mut at: [Interspaces; 2] = Default::default();
+    let mut evidence = Vec::new();
+    for m in r.done(Concept::InterlaminarDevice) {
+        if m.removed() || r.sentence_any(m.hit.sentence, &[Concept::HardwareRemoval]) {
+            continue;
+        }
+        let source = usize::from(m.section != SectionKind::Procedures);
+        at[source] = Interspaces(at[source].0 | m.interspaces().0);
+        evidence.extend(m.evidence());
+    }
+    if evidence.is_empty() {
+        return None;
+    }
+    evidence.sort();
+    evidence.dedup();
+    let [header, narrative] = at;
+    let interspaces = if header.is_empty() { narrative } else { header };
+    Some(InterlaminarDevices {
+        interspaces: interspaces.into_iter().collect(),
+        percutaneous: r.any_done(Concept::Percutaneous),
+        evidence,
+    })
 }
 
 /// An infected wound washed out: an affirmed irrigation and debridement in a procedure sentence

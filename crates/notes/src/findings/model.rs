@@ -284,6 +284,16 @@ pub struct Arthroplasty {
     pub evidence: Vec<Span>,
 }
 
+/// Interlaminar or interspinous devices placed without a fusion (coflex, Superion), by the
+/// interspaces they sit at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterlaminarDevices {
+    pub interspaces: Vec<Interspace>,
+    /// Placed through a puncture or a small incision (a cannula), not an open exposure.
+    pub percutaneous: bool,
+    pub evidence: Vec<Span>,
+}
+
 /// Vertebroplasty or augmentation of one vertebral body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Augmentation {
@@ -375,6 +385,8 @@ pub struct Findings {
     pub iliac_same_incision: Option<Evidence>,
     pub corpectomies: Vec<Corpectomy>,
     pub arthroplasties: Vec<Arthroplasty>,
+    /// Interlaminar or interspinous stabilization devices (22867-22870).
+    pub interlaminar_devices: Option<InterlaminarDevices>,
     pub augmentations: Vec<Augmentation>,
     pub si_fusions: Vec<SiFusion>,
     pub removals: Vec<Removal>,
