@@ -4,7 +4,8 @@
 //! junction) or 0SG (lumbar, lumbosacral, sacroiliac). Characters: body part by region and number
 //! of joints; approach (0 open); device A (interbody fusion device), 7 (autologous), K
 //! (nonautologous), J (synthetic); qualifier 0 (anterior approach, anterior column), 1 (posterior
-//! approach, posterior column), J (posterior approach, anterior column). Joints fused with a
+//! approach, posterior column), J (posterior approach, anterior column: PLIF, TLIF and the lateral
+//! extracavitary route, which runs behind the transverse processes). Joints fused with a
 //! different device or qualifier take separate codes (guideline B3.10b); a mix of autograft and
 //! allograft is 7 (B3.10c); rods, screws and plates are not coded. Every code is looked up in
 //! the FY2026 PCS table before it is proposed.
@@ -136,7 +137,9 @@ pub fn build(f: &Findings, data: &Dataset) -> Vec<PcsCode> {
                     graft_device(f)
                 };
                 let qualifier = match a {
-                    InterbodyApproach::Posterior | InterbodyApproach::Transforaminal => 'J',
+                    InterbodyApproach::Posterior
+                    | InterbodyApproach::Transforaminal
+                    | InterbodyApproach::LateralExtracavitary => 'J',
                     InterbodyApproach::Unknown if f.fusions.iter().any(|y| y.kind == FusionKind::Posterolateral) => 'J',
                     _ => '0',
                 };

@@ -273,6 +273,28 @@ const CASES: &[(&str, &str, &str)] = &[
         "20936 22802 22843",
     ),
     (
+        // A thoracic disc from behind is coded by its approach, never with the lumbar 63030.
+        "DCMP002",
+        "PREOPERATIVE DIAGNOSIS: T8-T9 disc herniation with myelopathy.\nPROCEDURE: Right T8-T9 transpedicular discectomy.\nDESCRIPTION: The right T9 pedicle and the T8-9 facet were drilled away and the disc herniation was removed from the front of the cord.",
+        "63055",
+    ),
+    (
+        "DCMP002",
+        "PROCEDURE: Left T7-T8 and T8-T9 costotransversectomy and thoracic discectomy.\nDESCRIPTION: The medial ribs and transverse processes were removed and the T7-8 and T8-9 disc herniations were removed, decompressing the cord.",
+        "63064 63066",
+    ),
+    (
+        "DCMP002",
+        "PROCEDURE: Right T10-T11 laminotomy and microdiscectomy.\nDESCRIPTION: A right T10 hemilaminotomy was performed and the T10-11 disc herniation removed, decompressing the right T11 root.",
+        "",
+    ),
+    (
+        // The anterior column fused through a lateral extracavitary exposure: 22532, +22534.
+        "ARTH009",
+        "PROCEDURE: Lateral extracavitary T12 corpectomy with T11-L1 arthrodesis and posterior segmental instrumentation T10 to L2.\nDESCRIPTION: Through a lateral extracavitary approach the T12 body was resected and an expandable cage with allograft placed from T11 to L1. Pedicle screws were placed at T10, T11, L1 and L2 and connected with rods. Arthrodesis of T11-T12 and T12-L1 was performed.",
+        "20930 22532 22534 22842 22854",
+    ),
+    (
         // coflex after a laminotomy at its level: the decompression is part of 22867.
         "PROC010",
         "PROCEDURE: L4-L5 laminotomy and bilateral decompression; insertion of coflex interlaminar stabilization device L4-L5.\nDESCRIPTION: A partial laminectomy of L4 and L5 was performed bilaterally with medial facetectomies, decompressing the L5 roots. The coflex device was impacted between the L4 and L5 spinous processes. No fusion was performed.",

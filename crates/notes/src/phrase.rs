@@ -253,6 +253,8 @@ pub(crate) const PHRASES: &[&str] = &[
     "non-union",
     "anterior",
     "reduc",
+    // The approach to a thoracic disc from behind.
+    "transpedicular",
 ];
 
 const WORDS: usize = PHRASES.len().div_ceil(64);

@@ -323,6 +323,70 @@ pub(crate) const POSTERIOR: Rule = Rule {
     },
 };
 
+/// ARTH009 — Lateral extracavitary arthrodesis: 22532 thoracic, 22533 lumbar, +22534 for each
+/// further interspace, thoracic or lumbar.
+///
+/// ## Guideline
+/// The anterior column reached from behind and to the side, outside the chest and abdomen, with a
+/// limited discectomy to prepare each interspace: one primary by region (the higher-valued where
+/// both are fused), every other interspace the add-on. XLIF, OLIF and ALIF are not this family.
+pub(crate) const LATERAL_EXTRACAVITARY: Rule = Rule {
+    id: "ARTH009",
+    name: "lateral-extracavitary-arthrodesis",
+    guideline: "A lateral extracavitary interbody fusion is 22532 (thoracic) or 22533 (lumbar) for the first interspace and +22534 for each further thoracic or lumbar one",
+    sources: &["S13", "S8", "U-DESC", "D-AOC"],
+    apply: |input, out| {
+        let f = input.findings;
+        let mut is: Vec<Interspace> = f
+            .fusions
+            .iter()
+            .filter(|x| x.kind == FusionKind::Interbody(InterbodyApproach::LateralExtracavitary))
+            .map(|x| x.interspace)
+            .collect();
+        is.sort();
+        is.dedup();
+        let code = |i: &Interspace| match i.region() {
+            Region::Thoracic => Some("22532"),
+            Region::Lumbar => Some("22533"),
+            _ => None,
+        };
+        let (coded, other): (Vec<Interspace>, Vec<Interspace>) = is.iter().partition(|i| code(i).is_some());
+        let e = |is: &[Interspace]| {
+            evidence(f, is, |k| k == FusionKind::Interbody(InterbodyApproach::LateralExtracavitary))
+        };
+        if !other.is_empty() {
+            out.note("ARTH009", format!("a lateral extracavitary fusion at {} is outside the thoracic and lumbar spine: 22532-22534 do not apply; review", list(&other)), &e(&other));
+        }
+        let rvu = |c: &str| c.parse().ok().and_then(|h| input.data.pfs.get(h)).map(|r| r.work).unwrap_or_default();
+        let Some(&first) = coded
+            .iter()
+            .max_by(|a, b| rvu(code(a).unwrap_or_default()).cmp(&rvu(code(b).unwrap_or_default())).then(b.cmp(a)))
+        else {
+            return;
+        };
+        let primary = code(&first).unwrap_or_default();
+        out.line(
+            primary,
+            1,
+            "ARTH009",
+            format!("lateral extracavitary interbody fusion at {first}"),
+            &e(&[first]),
+            Confidence::High,
+        );
+        let rest: Vec<Interspace> = coded.iter().copied().filter(|i| *i != first).collect();
+        if !rest.is_empty() {
+            out.line(
+                "22534",
+                rest.len() as u32,
+                "ARTH009",
+                format!("additional lateral extracavitary interspaces {}", list(&rest)),
+                &e(&rest),
+                Confidence::High,
+            );
+        }
+    },
+};
+
 /// ARTH002 — Anterior interbody arthrodesis: ACDF 22551/+22552; anterior, lateral or oblique lumbar
 /// 22558, thoracic 22556, cervical without decompression 22554, each additional +22585.
 ///

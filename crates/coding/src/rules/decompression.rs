@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use interspace_notes::findings::{Decompression, DecompressionKind, DecompressionPart, IntraspinalLesion, Side};
+use interspace_notes::findings::{
+    Decompression, DecompressionKind, DecompressionPart, Findings, IntraspinalLesion, Side,
+};
 use interspace_notes::{Interspace, Region, Span, Vertebra};
 
 use super::{Rule, is_lumbar, list, posterior_interbody};
@@ -288,7 +290,8 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
 /// lumbar, one interspace on one side; +63035 each additional interspace; modifier 50 when both
 /// sides of an interspace were done. At a previously operated interspace (re-exploration,
 /// recurrent herniation): 63040 cervical, 63042 lumbar, +63043/+63044. Through an endoscope in the
-/// lumbar spine: 62380 per interspace.
+/// lumbar spine: 62380 per interspace. A thoracic disc from behind is coded by its approach
+/// (transpedicular 63055/+63057, costovertebral 63064/+63066).
 ///
 /// ## Guideline
 /// 63020/63030 describe one interspace on one side (including partial facetectomy, foraminotomy
@@ -300,7 +303,7 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
 pub(crate) const LAMINOTOMY: Rule = Rule {
     id: "DCMP002",
     name: "laminotomy-by-interspace-and-side",
-    guideline: "Laminotomy or microdiscectomy is 63030 (lumbar) or 63020 (cervical) for one interspace on one side, +63035 per additional interspace, modifier 50 for both sides; done through an endoscope in the lumbar spine it is 62380 per interspace",
+    guideline: "Laminotomy or microdiscectomy is 63030 (lumbar) or 63020 (cervical) for one interspace on one side, +63035 per additional interspace, modifier 50 for both sides; done through an endoscope in the lumbar spine it is 62380 per interspace; a thoracic disc from behind is 63055/+63057 transpedicular or 63064/+63066 costovertebral",
     sources: &["S1", "S37", "S37b", "S33", "U-DESC"],
     apply: |input, out| {
         let f = input.findings;
@@ -368,6 +371,13 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
                     && !f.fusions.iter().any(|x| x.interspace == *i)
             })
             .collect();
+        // No laminotomy code covers the thoracic spine: its discs are coded by approach.
+        let (thoracic, is): (Vec<Interspace>, Vec<Interspace>) =
+            is.into_iter().partition(|i| i.region() == Region::Thoracic);
+        if !thoracic.is_empty() {
+            let e: Vec<Span> = lamino.iter().flat_map(|d| d.evidence.iter().copied()).collect();
+            thoracic_disc(f, &thoracic, &e, out);
+        }
         let Some(first) = is.first() else { return };
         // Through an endoscope a lumbar laminotomy or discectomy is 62380, one unit per interspace
         // (it has no add-on), modifier 50 for both sides.
@@ -447,6 +457,39 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
         }
     },
 };
+
+/// A thoracic disc or decompression reached from behind: 63055 (+63057) through a transpedicular
+/// approach, 63064 (+63066) through a costovertebral one (costotransversectomy), one unit per
+/// interspace; any other approach is named for review, since 63020 and 63030 are cervical and
+/// lumbar codes.
+fn thoracic_disc(f: &Findings, thoracic: &[Interspace], e: &[Span], out: &mut Output) {
+    let named = |a: &str| f.approaches.iter().find(|(n, _)| *n == a).map(|(_, s)| *s);
+    let (primary, add_on, how, span) = if let Some(s) = named("transpedicular") {
+        ("63055", "63057", "transpedicular", s)
+    } else if let Some(s) = named("costovertebral") {
+        ("63064", "63066", "costovertebral", s)
+    } else {
+        out.note(
+            "DCMP002",
+            format!("a thoracic laminotomy or discectomy from behind at {} has no laminotomy code (63020 is cervical, 63030 lumbar): by approach, transpedicular 63055 (+63057), costovertebral 63064 (+63066), or a thoracic laminectomy (63046/+63048) for stenosis; name the approach or review", list(thoracic)),
+            e,
+        );
+        return;
+    };
+    let mut e = e.to_vec();
+    e.push(span);
+    out.line(primary, 1, "DCMP002", format!("{how} thoracic decompression at {}", thoracic[0]), &e, Confidence::High);
+    if thoracic.len() > 1 {
+        out.line(
+            add_on,
+            thoracic.len() as u32 - 1,
+            "DCMP002",
+            format!("additional {how} segments {}", list(&thoracic[1..])),
+            &e,
+            Confidence::High,
+        );
+    }
+}
 
 /// DCMP003 — Anterior discectomy with decompression: 63075 cervical (+63076) without fusion,
 /// 63077 thoracic (+63078).

@@ -38,6 +38,7 @@ pub const RULES: &[Rule] = &[
     arthrodesis::PRESACRAL,
     arthrodesis::POSTERIOR,
     arthrodesis::ANTERIOR,
+    arthrodesis::LATERAL_EXTRACAVITARY,
     procedures::CORPECTOMY,
     decompression::LAMINECTOMY,
     decompression::LAMINOTOMY,

@@ -801,6 +801,14 @@ fn infer_interbody(
     }
     let anterior_here =
         r.sentence_any(sentence, &[Concept::Anterior, Concept::Retroperitoneal, Concept::Transperitoneal]);
+    // An operation done through a lateral extracavitary exposure reaches its disc spaces that way.
+    let extracavitary = || {
+        r.done(Concept::LateralExtracavitary)
+            .any(|m| r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().contains("extracavitary"))
+    };
+    if !anterior_here && extracavitary() {
+        return InterbodyApproach::LateralExtracavitary;
+    }
     let posterior_here = r.sentence_any(sentence, &[Concept::Posterior, Concept::Plif]);
     let cervical = region == Some(Region::Cervical);
     match (anterior_here, posterior_here, approach) {
@@ -1623,7 +1631,11 @@ fn devices(r: &Reader<'_, '_>, f: &mut Findings) {
                 || r.doc.sentence_has(m.hit.sentence, phrases!("defect"))
                 || word.contains("corpectomy")
                 || word.contains("vertebral body replacement")
-                || word.contains("expandable") && m.interspaces().is_empty());
+                || word.contains("expandable") && m.interspaces().is_empty()
+                // "a cage ... placed from T11 to L1" around the T12 corpectomy.
+                || corpectomy_span.is_some_and(|(a, b)| {
+                    m.levels.iter().any(|l| matches!(*l, LevelRef::Span(x, y) if x < a && b < y))
+                }));
         if in_corpectomy {
             if !out.iter().any(|d| d.corpectomy.is_some()) {
                 out.push(Device {
@@ -2666,6 +2678,24 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
             Concept::Percutaneous => "percutaneous",
             Concept::MinimallyInvasive => "minimally invasive",
             Concept::Tlif => "transforaminal",
+            // "Transpedicular" with a disc taken out is the approach to it ("right T8-9
+            // transpedicular discectomy"); with screws it is their path.
+            Concept::Discectomy | Concept::Microdiscectomy | Concept::Decompression
+                if r.doc.sentence_has(m.hit.sentence, phrases!("transpedicular"))
+                    && !r.sentence_any(m.hit.sentence, &[Concept::PedicleScrew, Concept::Screw]) =>
+            {
+                "transpedicular"
+            }
+            Concept::LateralExtracavitary => {
+                let text = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+                if text.contains("extracavitary") {
+                    "lateral extracavitary"
+                } else if text.contains("costo") {
+                    "costovertebral"
+                } else {
+                    "transpedicular"
+                }
+            }
             _ => "",
         };
         if !approach.is_empty()
