@@ -54,7 +54,10 @@ pub fn check(element: &str, f: &Findings, line: &ProposedLine) -> Option<Check> 
             }
         }
         "device_detail" => yes(!f.devices.is_empty()),
-        "instrumentation_span" => yes(f.constructs.iter().any(|c| !c.inferred)),
+        "instrumentation_span" => {
+            yes(f.constructs.iter().any(|c| !c.inferred)
+                || f.tethering.as_ref().is_some_and(|t| t.vertebrae.len() >= 2))
+        }
         "pelvic_fixation" => yes(f.constructs.iter().any(|c| c.pelvic)),
         "decompression_detail" => yes(c.decompression_target.is_some()),
         "decompression_side" => {
@@ -113,7 +116,9 @@ pub fn check(element: &str, f: &Findings, line: &ProposedLine) -> Option<Check> 
             }
         }
         "deformity_correction" => yes(f.deformity.is_some() && c.correction.is_some()),
-        "hardware_revision" => yes(f.removals.iter().any(|r| !r.vertebrae.is_empty()) || !f.reinserted.is_empty()),
+        "hardware_revision" => yes(f.removals.iter().any(|r| !r.vertebrae.is_empty())
+            || !f.reinserted.is_empty()
+            || f.tethering.as_ref().is_some_and(|t| t.revision && !t.vertebrae.is_empty())),
         "exploration_findings" => yes(c.exploration_result.is_some()),
         "si_joint_technique" => yes(f.si_fusions.iter().any(|s| s.side != Side::Unstated)),
         "indication" => yes(c.indication.is_some()),

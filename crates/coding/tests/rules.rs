@@ -289,6 +289,35 @@ const CASES: &[(&str, &str, &str)] = &[
         "",
     ),
     (
+        // A far-lateral disc taken out from outside the foramen is 63056, not a laminotomy.
+        "DCMP002",
+        "PREOPERATIVE DIAGNOSIS: Left far lateral disc herniation L4-L5.\nPROCEDURE: Left L4-L5 far lateral microdiscectomy through a paramedian Wiltse approach.\nDESCRIPTION: The intertransverse ligament was opened lateral to the pars and the extraforaminal fragment removed from beneath the exiting L4 root.",
+        "63056",
+    ),
+    (
+        // With a laminotomy at another interspace, 63056 (NCCI's column two) takes XS.
+        "DCMP002",
+        "PROCEDURE: Left L3-L4 far lateral discectomy and left L5-S1 laminotomy and microdiscectomy.\nDESCRIPTION: Through a Wiltse approach the far lateral L3-4 fragment was removed. Through a midline incision a left L5 hemilaminotomy was made and the L5-S1 herniation removed.",
+        "63030 63056-XS",
+    ),
+    (
+        // A thoracic vertebral body tether of seven vertebrae; its screws are not instrumentation.
+        "PROC011",
+        "PREOPERATIVE DIAGNOSIS: Adolescent idiopathic scoliosis.\nPROCEDURE: Anterior vertebral body tethering T6 to T12 via right thoracoscopic approach.\nDESCRIPTION: Vertebral body screws were placed in T6 through T12 and the tether was tensioned across them. No fusion was performed.",
+        "22836",
+    ),
+    (
+        "PROC011",
+        "PROCEDURE: Revision of vertebral body tether T5 to T11 with replacement of the tether cord.\nDESCRIPTION: The broken tether was removed and a new tether was passed across the existing screws and tensioned.",
+        "22838",
+    ),
+    (
+        // The filum's tether on the cord is not a vertebral body tether.
+        "PROC011",
+        "PREOPERATIVE DIAGNOSIS: Tethered cord syndrome.\nPROCEDURE: L5 laminectomy and sectioning of the filum terminale.\nDESCRIPTION: An L5 laminectomy was performed and the filum divided, releasing the tether on the conus.",
+        "63005",
+    ),
+    (
         // The anterior column fused through a lateral extracavitary exposure: 22532, +22534.
         "ARTH009",
         "PROCEDURE: Lateral extracavitary T12 corpectomy with T11-L1 arthrodesis and posterior segmental instrumentation T10 to L2.\nDESCRIPTION: Through a lateral extracavitary approach the T12 body was resected and an expandable cage with allograft placed from T11 to L1. Pedicle screws were placed at T10, T11, L1 and L2 and connected with rods. Arthrodesis of T11-T12 and T12-L1 was performed.",

@@ -76,8 +76,8 @@ pub struct FindingsView {
     pub constructs: Vec<ConstructView>,
     pub devices: Vec<DeviceView>,
     pub grafts: Vec<ItemView>,
-    /// Corpectomies, arthroplasties, interlaminar devices, augmentations, SI fusions, removals,
-    /// fracture treatment, exploration, osteotomies.
+    /// Corpectomies, arthroplasties, interlaminar devices, vertebral body tethers, augmentations, SI
+    /// fusions, removals, fracture treatment, exploration, osteotomies.
     pub other_procedures: Vec<ItemView>,
     /// Navigation, microscope, neuromonitoring, fluoroscopy, co-surgeon, assistant, return to OR.
     pub adjuncts: Vec<ItemView>,
@@ -235,6 +235,13 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
             kind.push_str(" (percutaneous)");
         }
         other.push(ItemView { kind: kind.into(), evidence: ev(doc, &d.evidence) });
+    }
+    if let Some(t) = &f.tethering {
+        let mut kind = String::from(if t.revision { "vertebral body tether revised" } else { "vertebral body tether" });
+        if let (Some(a), Some(b)) = (t.vertebrae.first(), t.vertebrae.last()) {
+            kind.push_str(&format!(" {a} to {b}"));
+        }
+        other.push(ItemView { kind: kind.into(), evidence: ev(doc, &t.evidence) });
     }
     for a in &f.augmentations {
         other.push(ItemView {

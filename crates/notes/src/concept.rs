@@ -77,6 +77,7 @@ concepts! {
     Instrumentation = "instrumentation",
     Plate = "plate",
     OccipitalFixation = "occipital_fixation",
+    Tether = "tether",
     Cage = "cage",
     StructuralAllograft = "structural_allograft",
     IntegralFixation = "integral_fixation",

@@ -255,6 +255,12 @@ pub(crate) const PHRASES: &[&str] = &[
     "reduc",
     // The approach to a thoracic disc from behind.
     "transpedicular",
+    // A lumbar disc reached from outside the foramen or through the facet.
+    "far lateral",
+    "far-lateral",
+    "extraforaminal",
+    "extra-foraminal",
+    "transfacet",
 ];
 
 const WORDS: usize = PHRASES.len().div_ceil(64);

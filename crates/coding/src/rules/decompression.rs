@@ -290,7 +290,8 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
 /// lumbar, one interspace on one side; +63035 each additional interspace; modifier 50 when both
 /// sides of an interspace were done. At a previously operated interspace (re-exploration,
 /// recurrent herniation): 63040 cervical, 63042 lumbar, +63043/+63044. Through an endoscope in the
-/// lumbar spine: 62380 per interspace. A thoracic disc from behind is coded by its approach
+/// lumbar spine: 62380 per interspace. A lumbar disc taken out from outside the foramen or through
+/// the facet (far lateral) is 63056 (+63057); a thoracic disc from behind is coded by its approach
 /// (transpedicular 63055/+63057, costovertebral 63064/+63066).
 ///
 /// ## Guideline
@@ -303,7 +304,7 @@ pub(crate) const LAMINECTOMY: Rule = Rule {
 pub(crate) const LAMINOTOMY: Rule = Rule {
     id: "DCMP002",
     name: "laminotomy-by-interspace-and-side",
-    guideline: "Laminotomy or microdiscectomy is 63030 (lumbar) or 63020 (cervical) for one interspace on one side, +63035 per additional interspace, modifier 50 for both sides; done through an endoscope in the lumbar spine it is 62380 per interspace; a thoracic disc from behind is 63055/+63057 transpedicular or 63064/+63066 costovertebral",
+    guideline: "Laminotomy or microdiscectomy is 63030 (lumbar) or 63020 (cervical) for one interspace on one side, +63035 per additional interspace, modifier 50 for both sides; done through an endoscope in the lumbar spine it is 62380 per interspace; a far-lateral lumbar disc is 63056 (+63057); a thoracic disc from behind is 63055/+63057 transpedicular or 63064/+63066 costovertebral",
     sources: &["S1", "S37", "S37b", "S33", "U-DESC"],
     apply: |input, out| {
         let f = input.findings;
@@ -377,6 +378,35 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
         if !thoracic.is_empty() {
             let e: Vec<Span> = lamino.iter().flat_map(|d| d.evidence.iter().copied()).collect();
             thoracic_disc(f, &thoracic, &e, out);
+        }
+        // A lumbar disc taken out from outside the foramen or through the facet is 63056.
+        let (far_lateral, is): (Vec<Interspace>, Vec<Interspace>) =
+            is.into_iter().partition(|i| f.extraforaminal.contains(i));
+        if let Some(first) = far_lateral.first() {
+            let e: Vec<Span> = lamino.iter().flat_map(|d| d.evidence.iter().copied()).collect();
+            out.line(
+                "63056",
+                1,
+                "DCMP002",
+                format!("far-lateral (extraforaminal) decompression at {first}"),
+                &e,
+                Confidence::High,
+            );
+            if far_lateral.len() > 1 {
+                out.line(
+                    "63057",
+                    far_lateral.len() as u32 - 1,
+                    "DCMP002",
+                    format!("additional far-lateral segments {}", list(&far_lateral[1..])),
+                    &e,
+                    Confidence::High,
+                );
+            }
+            if !is.is_empty() && f.endoscopic.is_none() {
+                // NCCI pairs 63030 over 63056: at another interspace the column-two code takes XS.
+                out.add_modifier("63056", "XS");
+                out.note("DCMP002", format!("a far-lateral decompression at {} and a laminotomy at {}: NCCI pairs 63056 under 63030, so 63056 takes XS for its own interspace", list(&far_lateral), list(&is)), &e);
+            }
         }
         let Some(first) = is.first() else { return };
         // Through an endoscope a lumbar laminotomy or discectomy is 62380, one unit per interspace

@@ -60,6 +60,7 @@ pub const RULES: &[Rule] = &[
     grafts::GRAFTS,
     procedures::EXPLORATION,
     procedures::OSTEOTOMY,
+    procedures::TETHERING,
     procedures::DEEP_WOUND_DRAINAGE,
     adjuncts::NAVIGATION,
     adjuncts::MICROSCOPE,

@@ -1,5 +1,5 @@
 //! Corpectomy, disc arthroplasty, interlaminar devices, vertebral augmentation, sacroiliac fusion,
-//! exploration, open treatment of fractures and osteotomies.
+//! exploration, open treatment of fractures, osteotomies and vertebral body tethering.
 
 use interspace_notes::findings::{ArthroplastyAction, Decompression, GraftKind};
 use interspace_notes::{Interspace, Region, Span, Vertebra};
@@ -213,6 +213,65 @@ pub(crate) const INTERLAMINAR_DEVICE: Rule = Rule {
             out.add_modifier(column_two.as_str(), "XS");
         }
         out.note("PROC010", format!("NCCI pairs {} with 22867: XS for the decompression at levels beyond the device's; the decompression at {} is part of 22867, so check that the units count only the other levels", names.join(", "), list(&open)), e);
+    },
+};
+
+/// PROC011 — Vertebral body tethering: thoracic 22836 (up to seven vertebrae) or 22837 (eight or
+/// more), revision, replacement or removal 22838; lumbar or thoracolumbar 0656T / 0657T.
+///
+/// ## Guideline
+/// The tether is one service sized by the vertebrae it is anchored in, thoracoscopy included; its
+/// screws are not an instrumentation construct. A tether reaching the lumbar spine is still a
+/// Category III service.
+pub(crate) const TETHERING: Rule = Rule {
+    id: "PROC011",
+    name: "vertebral-body-tethering",
+    guideline: "Anterior thoracic vertebral body tethering is 22836 for up to seven vertebrae and 22837 for eight or more, 22838 for a revision, replacement or removal; a lumbar or thoracolumbar tether is 0656T (up to seven) or 0657T",
+    sources: &["S54", "S54b", "S15", "D-PTP"],
+    apply: |input, out| {
+        let Some(t) = &input.findings.tethering else { return };
+        let e = &t.evidence;
+        if t.revision {
+            out.line(
+                "22838",
+                1,
+                "PROC011",
+                "revision, replacement or removal of the vertebral body tether",
+                e,
+                Confidence::Medium,
+            );
+            if t.vertebrae.iter().any(|v| v.region() != Region::Thoracic) {
+                out.note("PROC011", "22838 is the thoracic tether's revision; one reaching the lumbar spine is a Category III service: review", e);
+            }
+            return;
+        }
+        let (Some(first), Some(last)) = (t.vertebrae.first(), t.vertebrae.last()) else {
+            out.note("PROC011", "a vertebral body tether is described without its vertebrae: name them to code 22836 (up to seven) or 22837 (eight or more)", e);
+            return;
+        };
+        let count = last.index() - first.index() + 1;
+        let thoracic = t.vertebrae.iter().all(|v| v.region() == Region::Thoracic);
+        let code = match (thoracic, count <= 7) {
+            (true, true) => "22836",
+            (true, false) => "22837",
+            (false, true) => "0656T",
+            (false, false) => "0657T",
+        };
+        out.line(
+            code,
+            1,
+            "PROC011",
+            format!("vertebral body tether {first} to {last}: {count} vertebrae"),
+            e,
+            Confidence::High,
+        );
+        if !thoracic {
+            out.note(
+                "PROC011",
+                "a tether reaching the lumbar spine is a Category III code, priced by the contractor",
+                e,
+            );
+        }
     },
 };
 

@@ -79,6 +79,7 @@ pub(crate) fn takes_levels(c: Concept) -> bool {
             | Instrumentation
             | Plate
             | OccipitalFixation
+            | Tether
             | Cage
             | StructuralAllograft
             | IliacFixation

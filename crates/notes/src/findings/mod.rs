@@ -2395,6 +2395,38 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
     });
     f.devices.retain(|d| d.interspace.is_none_or(|i| !arth.contains(&i)));
 
+    // A far-lateral (extraforaminal or transfacet) discectomy, by the interspaces named with it.
+    // The words qualify the discectomy just after them ("L3-4 far lateral discectomy and L5-S1
+    // microdiscectomy"), or the only one in their sentence.
+    let far_lateral = phrases!("far lateral", "far-lateral", "extraforaminal", "extra-foraminal", "transfacet");
+    let discs = [Concept::Discectomy, Concept::Microdiscectomy];
+    let near = |m: &M<'_>| {
+        let before = r.doc.text().get(m.span.start.saturating_sub(24)..m.span.start).unwrap_or("").to_ascii_lowercase();
+        ["far lateral", "far-lateral", "extraforaminal", "extra-foraminal", "transfacet"]
+            .iter()
+            .any(|w| before.contains(w))
+    };
+    let alone = |m: &M<'_>| {
+        r.by_sentence[m.hit.sentence].clone().filter(|&i| discs.contains(&r.mentions[i].hit.concept)).count() == 1
+    };
+    let mut extraforaminal: Vec<Interspace> = discs
+        .into_iter()
+        .flat_map(|c| r.done(c))
+        .filter(|m| r.doc.sentence_has(m.hit.sentence, far_lateral) && (near(m) || alone(m)))
+        .flat_map(|m| m.interspaces())
+        .filter(|i| i.region() == Region::Lumbar)
+        .collect();
+    extraforaminal.sort();
+    extraforaminal.dedup();
+    f.extraforaminal = extraforaminal;
+
+    f.tethering = tethering(r);
+    if let Some(t) = &f.tethering {
+        // The tether's screws are its anchors, not an instrumentation construct.
+        let within = |c: &Construct| t.vertebrae.contains(&c.from) && t.vertebrae.contains(&c.to);
+        let fused = !f.fusions.is_empty();
+        f.constructs.retain(|c| fused && !within(c));
+    }
     f.interlaminar_devices = interlaminar_devices(r);
     if let Some(d) = &f.interlaminar_devices {
         // The "spacer" of an interspinous device is not an interbody cage, where nothing is fused.
@@ -2482,6 +2514,43 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
     if !explored.is_empty() {
         f.exploration = Some(explored);
     }
+}
+
+/// A vertebral body tether: the vertebrae named with it (the procedure list's where it names
+/// any), and whether an earlier tether was revised, replaced or removed.
+fn tethering(r: &Reader<'_, '_>) -> Option<Tethering> {
+    let mut at: [BTreeSet<Vertebra>; 2] = Default::default();
+    let mut evidence = Vec::new();
+    let mut revision = false;
+    // "Tether" alone is also the filum's hold on the cord: a vertebral body tether is named as
+    // one, or goes with its screws.
+    let named = |m: &M<'_>| {
+        let text = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
+        text.contains("vertebral") || text.contains("scoliosis") || text == "vbt"
+    };
+    let tethers = || r.mentions.iter().filter(|m| m.hit.concept == Concept::Tether && describes_procedure(m.section));
+    let note_names_one = tethers().any(|m| m.affirmed() && named(m));
+    for m in tethers() {
+        if !(note_names_one || named(m) || r.sentence_any(m.hit.sentence, &[Concept::Screw, Concept::PedicleScrew])) {
+            continue;
+        }
+        let ctx = m.hit.context;
+        let removed = m.removed() || r.sentence_any(m.hit.sentence, &[Concept::HardwareRemoval]);
+        if !(m.affirmed() || removed) || ctx.has(Context::NEGATED) || ctx.has(Context::HYPOTHETICAL) {
+            continue;
+        }
+        revision |= removed || r.sentence_any(m.hit.sentence, &[Concept::Revision, Concept::Reinsertion]);
+        at[usize::from(m.section != SectionKind::Procedures)].extend(m.vertebrae());
+        evidence.extend(m.evidence());
+    }
+    if evidence.is_empty() {
+        return None;
+    }
+    evidence.sort();
+    evidence.dedup();
+    let [header, narrative] = at;
+    let vertebrae = if header.is_empty() { narrative } else { header };
+    Some(Tethering { vertebrae: vertebrae.into_iter().collect(), revision, evidence })
 }
 
 /// Interlaminar or interspinous devices inserted (not removed), at the interspaces the procedure
@@ -2678,6 +2747,7 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
             Concept::Percutaneous => "percutaneous",
             Concept::MinimallyInvasive => "minimally invasive",
             Concept::Tlif => "transforaminal",
+            Concept::Thoracotomy => "transthoracic",
             // "Transpedicular" with a disc taken out is the approach to it ("right T8-9
             // transpedicular discectomy"); with screws it is their path.
             Concept::Discectomy | Concept::Microdiscectomy | Concept::Decompression

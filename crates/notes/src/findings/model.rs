@@ -294,6 +294,16 @@ pub struct InterlaminarDevices {
     pub evidence: Vec<Span>,
 }
 
+/// A vertebral body tether: screws in the vertebral bodies joined by a tensioned cord, no fusion.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tethering {
+    /// The vertebrae the tether is anchored in.
+    pub vertebrae: Vec<Vertebra>,
+    /// An earlier tether revised, replaced or removed.
+    pub revision: bool,
+    pub evidence: Vec<Span>,
+}
+
 /// Vertebroplasty or augmentation of one vertebral body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Augmentation {
@@ -385,6 +395,11 @@ pub struct Findings {
     pub iliac_same_incision: Option<Evidence>,
     pub corpectomies: Vec<Corpectomy>,
     pub arthroplasties: Vec<Arthroplasty>,
+    /// Lumbar interspaces whose disc was taken out from outside the foramen or through the facet
+    /// (a far-lateral discectomy), not through a laminotomy.
+    pub extraforaminal: Vec<Interspace>,
+    /// A vertebral body tether (22836-22838).
+    pub tethering: Option<Tethering>,
     /// Interlaminar or interspinous stabilization devices (22867-22870).
     pub interlaminar_devices: Option<InterlaminarDevices>,
     pub augmentations: Vec<Augmentation>,
