@@ -71,6 +71,10 @@ pub fn check(element: &str, f: &Findings, line: &ProposedLine) -> Option<Check> 
         "presacral_approach" => {
             yes(f.fusions.iter().any(|x| x.kind == FusionKind::Interbody(InterbodyApproach::Presacral)))
         }
+        // A plate after a discectomy alone has no corpectomy to describe.
+        "corpectomy_extent" if f.corpectomies.is_empty() && !line.code.as_str().starts_with("630") => {
+            Check::NotApplicable
+        }
         "corpectomy_extent" => yes(f.corpectomies.iter().any(|c| !c.vertebrae.is_empty())),
         "arthroplasty_device" => yes(!f.arthroplasties.is_empty()),
         "cavity_creation" => {

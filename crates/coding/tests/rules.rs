@@ -301,6 +301,12 @@ const CASES: &[(&str, &str, &str)] = &[
         "63030 63056-XS",
     ),
     (
+        // Kyphoplasty and vertebroplasty of different bodies: the column-two code takes XS.
+        "PROC003",
+        "PROCEDURE: L2 kyphoplasty, L3 vertebroplasty.\nDESCRIPTION: At L2 a balloon was inflated to create a cavity and cement was injected. At L3 cement was injected without a cavity.",
+        "22511-XS 22514",
+    ),
+    (
         // A thoracic vertebral body tether of seven vertebrae; its screws are not instrumentation.
         "PROC011",
         "PREOPERATIVE DIAGNOSIS: Adolescent idiopathic scoliosis.\nPROCEDURE: Anterior vertebral body tethering T6 to T12 via right thoracoscopic approach.\nDESCRIPTION: Vertebral body screws were placed in T6 through T12 and the tether was tensioned across them. No fusion was performed.",
@@ -768,6 +774,26 @@ fn an_interlaminar_device_is_coded_by_the_decompression_at_its_level() {
     let thoracic = propose("PROCEDURE: Interspinous spacer at T11-T12.");
     assert!(thoracic.lines.is_empty(), "{:?}", thoracic.lines);
     assert!(thoracic.notes.iter().any(|n| n.rule == "PROC010" && n.message.contains("lumbar")), "{:?}", thoracic.notes);
+}
+
+/// A gap is reported only where the note could say more: a plate after discectomies has no
+/// corpectomy to describe, and "posterior fusion" names its approach; a fusion whose note names no
+/// approach still gets the gap.
+#[test]
+fn documentation_gaps_follow_what_the_note_does() {
+    let gaps = |note: &str| propose(note).gaps.into_iter().map(|g| g.element).collect::<Vec<_>>();
+    let acdf = gaps(
+        "PROCEDURE: Anterior cervical discectomy and fusion C4-C5, C5-C6, C6-C7 with PEEK cages and an anterior plate C4-C7.\nDESCRIPTION: Through a right anterior approach the discs were removed and the cord decompressed. Cages were placed and a plate fixed from C4 to C7.",
+    );
+    assert!(!acdf.iter().any(|g| g == "corpectomy_extent"), "{acdf:?}");
+    let posterior = gaps(
+        "PROCEDURE: C3-C6 posterior fusion with lateral mass screws C3-C6 and local autograft.\nDESCRIPTION: Lateral mass screws were placed at C3, C4, C5 and C6. The facets were decorticated and local autograft placed. Rods were placed.",
+    );
+    assert!(!posterior.iter().any(|g| g == "approach"), "{posterior:?}");
+    let unnamed = gaps(
+        "PROCEDURE: C3-C6 fusion with lateral mass screws C3-C6 and local autograft.\nDESCRIPTION: Lateral mass screws were placed at C3, C4, C5 and C6. The facets were decorticated and local autograft placed. Rods were placed.",
+    );
+    assert!(unnamed.iter().any(|g| g == "approach"), "{unnamed:?}");
 }
 
 /// An endoscopic decompression is percutaneous endoscopic in ICD-10-PCS, and an endoscopic lumbar

@@ -315,6 +315,25 @@ pub(crate) const AUGMENTATION: Rule = Rule {
                 );
             }
         }
+        // Kyphoplasty and vertebroplasty of different bodies: NCCI pairs the codes as mutually
+        // exclusive (for one body), so the column-two code takes XS.
+        let codes: Vec<Hcpcs> = out.lines.iter().filter(|l| l.rule == "PROC003").map(|l| l.code).collect();
+        let mut distinct = Vec::new();
+        for &a in &codes {
+            for &b in &codes {
+                if a != b && input.data.ptp.active(a, b).is_some() && !distinct.contains(&b) {
+                    distinct.push(b);
+                }
+            }
+        }
+        for c in &distinct {
+            out.add_modifier(c.as_str(), "XS");
+        }
+        if !distinct.is_empty() {
+            let names: Vec<&str> = distinct.iter().map(|c| c.as_str()).collect();
+            let e: Vec<Span> = input.findings.augmentations.iter().flat_map(|a| a.evidence.iter().copied()).collect();
+            out.note("PROC003", format!("kyphoplasty and vertebroplasty of different vertebral bodies: NCCI pairs the codes for one body, so {} take XS for their own bodies", names.join(", ")), &e);
+        }
     },
 };
 

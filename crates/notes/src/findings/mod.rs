@@ -2748,6 +2748,12 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
             Concept::MinimallyInvasive => "minimally invasive",
             Concept::Tlif => "transforaminal",
             Concept::Thoracotomy => "transthoracic",
+            // "Posterior fusion", "posterior spinal fusion": the approach is in the name.
+            Concept::PosterolateralFusion
+                if r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().starts_with("posterior ") =>
+            {
+                "posterior"
+            }
             // "Transpedicular" with a disc taken out is the approach to it ("right T8-9
             // transpedicular discectomy"); with screws it is their path.
             Concept::Discectomy | Concept::Microdiscectomy | Concept::Decompression
