@@ -1456,23 +1456,41 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
     for d in merged {
         by_kind.entry(d.kind).or_default().push(d);
     }
+    // "L4-5 laminectomy" in the list and "laminectomy of L4 and L5" in the narrative are the same
+    // operation told two ways: compare the vertebrae each reaches. So is "laminectomy of L4": the
+    // lamina above a disc space is the one taken for it, so a list item stands for a narrative one
+    // that names only vertebrae: all of the item's, or the ones above its disc spaces.
+    let reach = |d: &Decompression| {
+        let bounds = d.interspaces.iter().flat_map(|i| [i.upper(), i.lower()]);
+        d.vertebrae.iter().copied().chain(bounds).fold(0u64, |bits, v| bits | 1 << v.index())
+    };
     for (_, group) in by_kind {
+        let told: Vec<u64> =
+            group.iter().filter(|d| d.source == Source::Narrative && d.interspaces.is_empty()).map(reach).collect();
+        let keyed: Vec<(Decompression, u64)> = group
+            .into_iter()
+            .map(|d| {
+                let mut key = reach(&d);
+                if d.source == Source::Header
+                    && !d.interspaces.iter().any(|i| repeated.contains(i))
+                    && let Some(&n) = told.iter().find(|&&n| n & !key == 0 && key & !(n | n << 1) == 0)
+                {
+                    key = n;
+                }
+                (d, key)
+            })
+            .collect();
         let reconciled = reconcile(
-            group,
-            // "L4-5 laminectomy" in the list and "laminectomy of L4 and L5" in the narrative are
-            // the same operation told two ways: compare the vertebrae each reaches.
-            |d| {
-                let bounds = d.interspaces.iter().flat_map(|i| [i.upper(), i.lower()]);
-                d.vertebrae.iter().copied().chain(bounds).fold(0u64, |bits, v| bits | 1 << v.index())
-            },
-            |d| d.source,
-            |d| d.explicit,
-            |d| d.interspaces.iter().any(|i| repeated.contains(i)),
+            keyed,
+            |d| d.1,
+            |d| d.0.source,
+            |d| d.0.explicit,
+            |d| d.0.interspaces.iter().any(|i| repeated.contains(i)),
             "decompression",
-            |d| format!("{:?} {}", d.kind, levels_label(&d.vertebrae, &d.interspaces)).to_lowercase(),
+            |d| format!("{:?} {}", d.0.kind, levels_label(&d.0.vertebrae, &d.0.interspaces)).to_lowercase(),
             &mut f.discrepancies,
         );
-        f.decompressions.extend(reconciled);
+        f.decompressions.extend(reconciled.into_iter().map(|d| d.0));
     }
     // A discectomy at an interspace with an interbody fusion prepares that fusion, whatever the
     // approach; in a presacral fusion every disc step belongs to 22586.
@@ -2748,9 +2766,11 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
             Concept::MinimallyInvasive => "minimally invasive",
             Concept::Tlif => "transforaminal",
             Concept::Thoracotomy => "transthoracic",
-            // "Posterior fusion", "posterior spinal fusion": the approach is in the name.
+            // "Posterior fusion", "posterolateral fusion": the approach is in the name.
             Concept::PosterolateralFusion
-                if r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().starts_with("posterior ") =>
+                if ["posterior ", "posterolateral"]
+                    .iter()
+                    .any(|w| r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().starts_with(w)) =>
             {
                 "posterior"
             }
@@ -2853,5 +2873,11 @@ mod tests {
         let other = analyze(&format!("PROCEDURE: L3-4 laminectomy.\n{narrative}"));
         assert_eq!(other.discrepancies.len(), 1, "{:?}", other.discrepancies);
         assert_eq!(other.discrepancies[0].what, "decompression");
+        // The lamina above the disc space is the one an "L4-5 laminectomy" takes.
+        let above = analyze("PROCEDURE: L4-5 laminectomy.\nDESCRIPTION: A laminectomy of L4 was performed.");
+        assert!(above.discrepancies.is_empty(), "{:?}", above.discrepancies);
+        assert_eq!(above.decompressions.len(), 1, "{:?}", above.decompressions);
+        let below = analyze("PROCEDURE: L4-5 laminectomy.\nDESCRIPTION: A laminectomy of L5 was performed.");
+        assert_eq!(below.discrepancies.len(), 1, "{:?}", below.discrepancies);
     }
 }
