@@ -485,6 +485,12 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("PROC002", "PROCEDURE: Cervical disc arthroplasty C5-6 and C6-7.", "22856 22858"),
     ("PROC002", "PROCEDURE: Removal of C5-6 artificial disc (cervical disc arthroplasty removal).", "22864"),
+    (
+        // A hybrid: the fusion and its plate at another interspace take XS under the arthroplasty.
+        "PROC002",
+        "PROCEDURE: C5-C6 total disc arthroplasty and C6-C7 anterior cervical discectomy and fusion with plate.\nDESCRIPTION: Through a right anterior approach a C5-6 discectomy was performed and an artificial disc placed. At C6-7 a discectomy was performed, decompressing the C7 roots, and a PEEK cage with allograft was placed and a plate fixed from C6 to C7.",
+        "20930 22551-XS 22845-XS 22853 22856",
+    ),
     ("PROC003", "PROCEDURE: Balloon kyphoplasty T12 and L1.", "22513 22515"),
     (
         "PROC004",

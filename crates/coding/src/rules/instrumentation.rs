@@ -1,8 +1,9 @@
 //! Spinal instrumentation: constructs counted in vertebral segments, pelvic fixation, removal.
 
-use interspace_notes::findings::{Construct, ConstructSide};
+use interspace_notes::Interspace;
+use interspace_notes::findings::{ArthroplastyAction, Construct, ConstructSide};
 
-use super::Rule;
+use super::{Rule, distinct_from_arthroplasty};
 use crate::{Confidence, Input};
 
 fn construct<'a>(input: &Input<'a>, side: ConstructSide) -> Option<&'a Construct> {
@@ -61,7 +62,16 @@ pub(crate) const ANTERIOR: Rule = Rule {
     sources: &["S2", "S22", "S20", "S23"],
     apply: |input, out| {
         let Some(c) = construct(input, ConstructSide::Anterior) else { return };
-        if out.has("22856") || out.has("22857") {
+        // A plate across an artificial disc is not done; one on the fused levels of a hybrid
+        // construct is coded with XS, as NCCI pairs it under the arthroplasty.
+        let replaced: Vec<Interspace> = input
+            .findings
+            .arthroplasties
+            .iter()
+            .filter(|a| a.action == ArthroplastyAction::Insertion)
+            .map(|a| a.interspace)
+            .collect();
+        if replaced.iter().any(|i| c.from <= i.upper() && i.lower() <= c.to) {
             return;
         }
         let n = c.segments();
@@ -79,6 +89,7 @@ pub(crate) const ANTERIOR: Rule = Rule {
             &c.evidence,
             confidence,
         );
+        distinct_from_arthroplasty(input, out, &c.evidence);
     },
 };
 

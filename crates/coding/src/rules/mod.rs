@@ -13,7 +13,8 @@ mod modifiers;
 mod procedures;
 
 use interspace_notes::findings::{Findings, FusionKind};
-use interspace_notes::{Interspace, Region};
+use interspace_notes::{Interspace, Region, Span};
+use interspace_refdata::Hcpcs;
 
 use crate::{Input, Output};
 
@@ -96,6 +97,41 @@ pub(crate) fn anterior_interbody(f: &Findings) -> Vec<Interspace> {
 }
 
 /// "L4-L5 and L5-S1".
+/// In a hybrid construct the fusion's lines at other interspaces than the artificial disc's are
+/// distinct services: where NCCI pairs one with the arthroplasty code, the pair's column-two code
+/// takes XS.
+pub(crate) fn distinct_from_arthroplasty(input: &Input<'_>, out: &mut Output, evidence: &[Span]) {
+    let arthroplasty: Vec<Hcpcs> = out.lines.iter().filter(|l| l.rule == "PROC002").map(|l| l.code).collect();
+    let others: Vec<Hcpcs> =
+        out.lines.iter().filter(|l| l.rule.starts_with("ARTH") || l.rule == "INST002").map(|l| l.code).collect();
+    let mut marked = Vec::new();
+    for &a in &arthroplasty {
+        for &o in &others {
+            let column_two = if input.data.ptp.active(a, o).is_some() {
+                o
+            } else if input.data.ptp.active(o, a).is_some() {
+                a
+            } else {
+                continue;
+            };
+            if !marked.contains(&column_two) {
+                marked.push(column_two);
+            }
+        }
+    }
+    let new: Vec<Hcpcs> = marked
+        .into_iter()
+        .filter(|c| out.lines.iter().any(|l| l.code == *c && !l.modifiers.iter().any(|m| m.as_str() == "XS")))
+        .collect();
+    for c in &new {
+        out.add_modifier(c.as_str(), "XS");
+    }
+    if !new.is_empty() {
+        let names: Vec<&str> = new.iter().map(|c| c.as_str()).collect();
+        out.note("PROC002", format!("hybrid construct: NCCI pairs {} with the arthroplasty, so XS marks the fusion levels as other interspaces than the artificial disc's", names.join(", ")), evidence);
+    }
+}
+
 pub(crate) fn list<T: std::fmt::Display>(items: &[T]) -> String {
     let v: Vec<String> = items.iter().map(ToString::to_string).collect();
     match v.len() {

@@ -95,6 +95,7 @@ pub(crate) const ARTHROPLASTY: Rule = Rule {
                     if levels.len() > 2 {
                         out.note("PROC002", "a third arthroplasty level has no Category I code: consider 22899", &e);
                     }
+                    super::distinct_from_arthroplasty(input, out, &e);
                 }
                 ArthroplastyAction::Revision => {
                     out.line(
