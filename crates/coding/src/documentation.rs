@@ -54,10 +54,9 @@ pub fn check(element: &str, f: &Findings, line: &ProposedLine) -> Option<Check> 
             }
         }
         "device_detail" => yes(!f.devices.is_empty()),
-        "instrumentation_span" => {
-            yes(f.constructs.iter().any(|c| !c.inferred)
-                || f.tethering.as_ref().is_some_and(|t| t.vertebrae.len() >= 2))
-        }
+        "instrumentation_span" => yes(f.constructs.iter().any(|c| !c.inferred)
+            || f.reinserted.len() >= 2
+            || f.tethering.as_ref().is_some_and(|t| t.vertebrae.len() >= 2)),
         "pelvic_fixation" => yes(f.constructs.iter().any(|c| c.pelvic)),
         "decompression_detail" => yes(c.decompression_target.is_some()),
         "decompression_side" => {

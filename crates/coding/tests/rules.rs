@@ -800,6 +800,11 @@ fn documentation_gaps_follow_what_the_note_does() {
         "PROCEDURE: C3-C6 fusion with lateral mass screws C3-C6 and local autograft.\nDESCRIPTION: Lateral mass screws were placed at C3, C4, C5 and C6. The facets were decorticated and local autograft placed. Rods were placed.",
     );
     assert!(unnamed.iter().any(|g| g == "approach"), "{unnamed:?}");
+    // Screws taken out and put back at named vertebrae document the span of the reinsertion.
+    let reinserted = gaps(
+        "PROCEDURE: Removal of posterior instrumentation T10-L2 and reinsertion of new pedicle screws T10-L2.\nDESCRIPTION: The rods were removed. The loose screws at T10, T11, L1 and L2 were removed and larger screws were reinserted at those levels. New rods were placed.",
+    );
+    assert!(!reinserted.iter().any(|g| g == "instrumentation_span"), "{reinserted:?}");
 }
 
 /// An endoscopic decompression is percutaneous endoscopic in ICD-10-PCS, and an endoscopic lumbar
