@@ -2561,14 +2561,25 @@ fn tethering(r: &Reader<'_, '_>) -> Option<Tethering> {
         at[usize::from(m.section != SectionKind::Procedures)].extend(m.vertebrae());
         evidence.extend(m.evidence());
     }
+    let (vertebrae, evidence) = listed_else_narrative(at, evidence, BTreeSet::is_empty)?;
+    Some(Tethering { vertebrae: vertebrae.into_iter().collect(), revision, evidence })
+}
+
+/// A reading from the procedure list and the narrative (`at`, in that order): none without
+/// evidence; else the list's levels where it names any, the narrative's otherwise, with the
+/// evidence in order.
+fn listed_else_narrative<T>(
+    at: [T; 2],
+    mut evidence: Vec<Span>,
+    is_empty: impl Fn(&T) -> bool,
+) -> Option<(T, Vec<Span>)> {
     if evidence.is_empty() {
         return None;
     }
     evidence.sort();
     evidence.dedup();
     let [header, narrative] = at;
-    let vertebrae = if header.is_empty() { narrative } else { header };
-    Some(Tethering { vertebrae: vertebrae.into_iter().collect(), revision, evidence })
+    Some((if is_empty(&header) { narrative } else { header }, evidence))
 }
 
 /// Interlaminar or interspinous devices inserted (not removed), at the interspaces the procedure
@@ -2586,13 +2597,7 @@ fn interlaminar_devices(r: &Reader<'_, '_>) -> Option<InterlaminarDevices> {
         at[source] = Interspaces(at[source].0 | m.interspaces().0);
         evidence.extend(m.evidence());
     }
-    if evidence.is_empty() {
-        return None;
-    }
-    evidence.sort();
-    evidence.dedup();
-    let [header, narrative] = at;
-    let interspaces = if header.is_empty() { narrative } else { header };
+    let (interspaces, evidence) = listed_else_narrative(at, evidence, |i: &Interspaces| i.is_empty())?;
     Some(InterlaminarDevices {
         interspaces: interspaces.into_iter().collect(),
         percutaneous: r.any_done(Concept::Percutaneous),
