@@ -327,7 +327,7 @@ const CASES: &[(&str, &str, &str)] = &[
         // The anterior column fused through a lateral extracavitary exposure: 22532, +22534.
         "ARTH009",
         "PROCEDURE: Lateral extracavitary T12 corpectomy with T11-L1 arthrodesis and posterior segmental instrumentation T10 to L2.\nDESCRIPTION: Through a lateral extracavitary approach the T12 body was resected and an expandable cage with allograft placed from T11 to L1. Pedicle screws were placed at T10, T11, L1 and L2 and connected with rods. Arthrodesis of T11-T12 and T12-L1 was performed.",
-        "20930 22532 22534 22842 22854",
+        "20930 22532 22534 22842 22854 63101",
     ),
     (
         // coflex after a laminotomy at its level: the decompression is part of 22867.
@@ -780,6 +780,26 @@ fn an_interlaminar_device_is_coded_by_the_decompression_at_its_level() {
     let thoracic = propose("PROCEDURE: Interspinous spacer at T11-T12.");
     assert!(thoracic.lines.is_empty(), "{:?}", thoracic.lines);
     assert!(thoracic.notes.iter().any(|n| n.rule == "PROC010" && n.message.contains("lumbar")), "{:?}", thoracic.notes);
+}
+
+/// A corpectomy from behind is 63101/63102 only through a named lateral extracavitary exposure;
+/// otherwise it is left to the coder with those codes named.
+#[test]
+fn a_corpectomy_from_behind_is_coded_only_through_a_lateral_extracavitary_exposure() {
+    let note = |approach: &str| {
+        propose(&format!(
+            "PROCEDURE: T12 corpectomy with expandable cage and posterior segmental instrumentation T10 to L2.\nDESCRIPTION: Through a {approach} approach the T12 vertebral body was resected, decompressing the cord, and an expandable cage was placed from T11 to L1. Pedicle screws were placed at T10, T11, L1 and L2."
+        ))
+    };
+    let lateral = note("lateral extracavitary");
+    assert!(lateral.lines.iter().any(|l| l.code.as_str() == "63101"), "{:?}", lateral.lines);
+    let posterior = note("posterior");
+    assert!(!posterior.lines.iter().any(|l| l.code.as_str().starts_with("631")), "{:?}", posterior.lines);
+    assert!(
+        posterior.notes.iter().any(|n| n.rule == "PROC001" && n.message.contains("63101")),
+        "{:?}",
+        posterior.notes
+    );
 }
 
 /// A gap is reported only where the note could say more: a plate after discectomies has no

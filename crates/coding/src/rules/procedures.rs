@@ -9,8 +9,8 @@ use super::{Rule, is_lumbar, list};
 use crate::Confidence;
 
 /// PROC001 — Corpectomy: anterior cervical 63081 (+63082), transthoracic 63085 (+63086),
-/// thoracolumbar 63087 (+63088), lumbar retroperitoneal or transperitoneal 63090 (+63091), by
-/// vertebral segment.
+/// thoracolumbar 63087 (+63088), lumbar retroperitoneal or transperitoneal 63090 (+63091); lateral
+/// extracavitary 63101 thoracic, 63102 lumbar (+63103); by vertebral segment.
 ///
 /// ## Guideline
 /// Vertebral corpectomy with decompression is coded per vertebral segment removed: the first with
@@ -18,11 +18,36 @@ use crate::Confidence;
 pub(crate) const CORPECTOMY: Rule = Rule {
     id: "PROC001",
     name: "corpectomy-by-segment",
-    guideline: "Anterior corpectomy is coded per vertebral segment by region and approach: 63081/+63082 cervical, 63085/+63086 thoracic, 63087/+63088 thoracolumbar, 63090/+63091 lumbar",
+    guideline: "Anterior corpectomy is coded per vertebral segment by region and approach: 63081/+63082 cervical, 63085/+63086 thoracic, 63087/+63088 thoracolumbar, 63090/+63091 lumbar; through a lateral extracavitary exposure 63101 thoracic or 63102 lumbar, +63103",
     sources: &["U-DESC"],
     apply: |input, out| {
         for c in &input.findings.corpectomies {
             if !c.anterior {
+                // Through a lateral extracavitary exposure: 63101 thoracic, 63102 lumbar, +63103.
+                let extracavitary = input.findings.approaches.iter().any(|(n, _)| *n == "lateral extracavitary");
+                let thoracolumbar = c.vertebrae.iter().all(|v| matches!(v.region(), Region::Thoracic | Region::Lumbar));
+                if let (true, true, Some(first)) = (extracavitary, thoracolumbar, c.vertebrae.first()) {
+                    let primary = if first.region() == Region::Thoracic { "63101" } else { "63102" };
+                    out.line(
+                        primary,
+                        1,
+                        "PROC001",
+                        format!("lateral extracavitary corpectomy of {first}"),
+                        &c.evidence,
+                        Confidence::High,
+                    );
+                    if c.vertebrae.len() > 1 {
+                        out.line(
+                            "63103",
+                            c.vertebrae.len() as u32 - 1,
+                            "PROC001",
+                            format!("additional segments {}", list(&c.vertebrae[1..])),
+                            &c.evidence,
+                            Confidence::High,
+                        );
+                    }
+                    continue;
+                }
                 out.note("PROC001", format!("corpectomy of {} by a posterior or lateral approach: check 63101–63103 (lateral extracavitary)", list(&c.vertebrae)), &c.evidence);
                 continue;
             }
