@@ -8,7 +8,7 @@ use interspace_notes::findings::{
 };
 use interspace_notes::{Interspace, Region, Span, Vertebra};
 
-use super::{Rule, is_lumbar, list, posterior_interbody};
+use super::{Rule, is_lumbar, list, posterior_interbody, primary_and_add_on};
 use crate::{Confidence, Input, Output};
 
 /// Where one unit of a decompression sits.
@@ -384,24 +384,16 @@ pub(crate) const LAMINOTOMY: Rule = Rule {
             is.into_iter().partition(|i| f.extraforaminal.contains(i));
         if let Some(first) = far_lateral.first() {
             let e: Vec<Span> = lamino.iter().flat_map(|d| d.evidence.iter().copied()).collect();
-            out.line(
-                "63056",
-                1,
+            let what = format!("far-lateral (extraforaminal) decompression at {first}");
+            primary_and_add_on(
+                out,
+                ("63056", "63057"),
+                &far_lateral,
                 "DCMP002",
-                format!("far-lateral (extraforaminal) decompression at {first}"),
+                what,
+                "additional far-lateral segments",
                 &e,
-                Confidence::High,
             );
-            if far_lateral.len() > 1 {
-                out.line(
-                    "63057",
-                    far_lateral.len() as u32 - 1,
-                    "DCMP002",
-                    format!("additional far-lateral segments {}", list(&far_lateral[1..])),
-                    &e,
-                    Confidence::High,
-                );
-            }
             if !is.is_empty() && f.endoscopic.is_none() {
                 // NCCI pairs 63030 over 63056: at another interspace the column-two code takes XS.
                 out.add_modifier("63056", "XS");
@@ -508,17 +500,8 @@ fn thoracic_disc(f: &Findings, thoracic: &[Interspace], e: &[Span], out: &mut Ou
     };
     let mut e = e.to_vec();
     e.push(span);
-    out.line(primary, 1, "DCMP002", format!("{how} thoracic decompression at {}", thoracic[0]), &e, Confidence::High);
-    if thoracic.len() > 1 {
-        out.line(
-            add_on,
-            thoracic.len() as u32 - 1,
-            "DCMP002",
-            format!("additional {how} segments {}", list(&thoracic[1..])),
-            &e,
-            Confidence::High,
-        );
-    }
+    let first = format!("{how} thoracic decompression at {}", thoracic[0]);
+    primary_and_add_on(out, (primary, add_on), thoracic, "DCMP002", first, &format!("additional {how} segments"), &e);
 }
 
 /// DCMP003 — Anterior discectomy with decompression: 63075 cervical (+63076) without fusion,

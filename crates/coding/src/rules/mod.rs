@@ -16,7 +16,7 @@ use interspace_notes::findings::{Findings, FusionKind};
 use interspace_notes::{Interspace, Region, Span};
 use interspace_refdata::Hcpcs;
 
-use crate::{Input, Output};
+use crate::{Confidence, Input, Output};
 
 /// One coding rule.
 pub struct Rule {
@@ -129,6 +129,30 @@ pub(crate) fn distinct_from_arthroplasty(input: &Input<'_>, out: &mut Output, ev
     if !new.is_empty() {
         let names: Vec<&str> = new.iter().map(|c| c.as_str()).collect();
         out.note("PROC002", format!("hybrid construct: NCCI pairs {} with the arthroplasty, so XS marks the fusion levels as other interspaces than the artificial disc's", names.join(", ")), evidence);
+    }
+}
+
+/// A primary code for the first of `items` (`first` says what it is) and its add-on with a unit
+/// for each of the rest (`rest` names them, before their list), both on the same evidence.
+pub(crate) fn primary_and_add_on<T: std::fmt::Display>(
+    out: &mut Output,
+    (primary, add_on): (&str, &str),
+    items: &[T],
+    rule: &'static str,
+    first: String,
+    rest: &str,
+    evidence: &[Span],
+) {
+    out.line(primary, 1, rule, first, evidence, Confidence::High);
+    if items.len() > 1 {
+        out.line(
+            add_on,
+            items.len() as u32 - 1,
+            rule,
+            format!("{rest} {}", list(&items[1..])),
+            evidence,
+            Confidence::High,
+        );
     }
 }
 

@@ -5,7 +5,7 @@ use interspace_notes::findings::{ArthroplastyAction, Decompression, GraftKind};
 use interspace_notes::{Interspace, Region, Span, Vertebra};
 use interspace_refdata::Hcpcs;
 
-use super::{Rule, is_lumbar, list};
+use super::{Rule, is_lumbar, list, primary_and_add_on};
 use crate::Confidence;
 
 /// PROC001 — Corpectomy: anterior cervical 63081 (+63082), transthoracic 63085 (+63086),
@@ -28,24 +28,16 @@ pub(crate) const CORPECTOMY: Rule = Rule {
                 let thoracolumbar = c.vertebrae.iter().all(|v| matches!(v.region(), Region::Thoracic | Region::Lumbar));
                 if let (true, true, Some(first)) = (extracavitary, thoracolumbar, c.vertebrae.first()) {
                     let primary = if first.region() == Region::Thoracic { "63101" } else { "63102" };
-                    out.line(
-                        primary,
-                        1,
+                    let what = format!("lateral extracavitary corpectomy of {first}");
+                    primary_and_add_on(
+                        out,
+                        (primary, "63103"),
+                        &c.vertebrae,
                         "PROC001",
-                        format!("lateral extracavitary corpectomy of {first}"),
+                        what,
+                        "additional segments",
                         &c.evidence,
-                        Confidence::High,
                     );
-                    if c.vertebrae.len() > 1 {
-                        out.line(
-                            "63103",
-                            c.vertebrae.len() as u32 - 1,
-                            "PROC001",
-                            format!("additional segments {}", list(&c.vertebrae[1..])),
-                            &c.evidence,
-                            Confidence::High,
-                        );
-                    }
                     continue;
                 }
                 out.note("PROC001", format!("corpectomy of {} by a posterior or lateral approach: check 63101–63103 (lateral extracavitary)", list(&c.vertebrae)), &c.evidence);
@@ -61,17 +53,8 @@ pub(crate) const CORPECTOMY: Rule = Rule {
             } else {
                 ("63090", "63091")
             };
-            out.line(primary, 1, "PROC001", format!("corpectomy of {}", c.vertebrae[0]), &c.evidence, Confidence::High);
-            if c.vertebrae.len() > 1 {
-                out.line(
-                    add,
-                    c.vertebrae.len() as u32 - 1,
-                    "PROC001",
-                    format!("additional segments {}", list(&c.vertebrae[1..])),
-                    &c.evidence,
-                    Confidence::High,
-                );
-            }
+            let what = format!("corpectomy of {}", c.vertebrae[0]);
+            primary_and_add_on(out, (primary, add), &c.vertebrae, "PROC001", what, "additional segments", &c.evidence);
         }
     },
 };
