@@ -518,6 +518,44 @@ const CASES: &[(&str, &str, &str)] = &[
         "INDICATIONS: Postoperative epidural hematoma after L4 laminectomy two days ago.\nPROCEDURE: Return to the operating room for a malpositioned L5 screw: removal and reinsertion of the right L5 pedicle screw.",
         "22849-78",
     ),
+    (
+        // Percutaneous screws without fusion or open fracture treatment: the add-on stays, flagged
+        // (`an_add_on_without_its_primary_is_flagged`); nothing is coded for a planned removal.
+        "PAIR001",
+        "PROCEDURE: Percutaneous posterior pedicle screw stabilization T11 to L1 without fusion.\nDESCRIPTION: Percutaneous pedicle screws were placed at T11, T12 and L1 bilaterally and rods passed. No arthrodesis was attempted; the plan is removal of the hardware after healing.",
+        "22842",
+    ),
+    (
+        // A foraminotomy at the laminoplasty's own levels is part of it (NCCI pairs 63020 under
+        // 63051); the plates do not make the note an anterior one.
+        "DCMP004",
+        "PROCEDURE: C3-C6 open-door laminoplasty with plates; right C4-5 foraminotomy.\nDESCRIPTION: The laminae of C3, C4, C5 and C6 were opened toward the left hinge, decompressing the spinal cord, and held with laminoplasty plates. A right C4-5 foraminotomy was performed, decompressing the C5 root.",
+        "63051",
+    ),
+    (
+        // One beyond them takes XS.
+        "DCMP004",
+        "PROCEDURE: C3-C6 open-door laminoplasty; right C6-7 foraminotomy.\nDESCRIPTION: The laminae of C3 to C6 were opened as a door, decompressing the cord. A right C6-7 foraminotomy was performed, decompressing the C7 root.",
+        "63020-XS 63050",
+    ),
+    (
+        // The durotomy repaired in the laminectomy is part of it (`a_dural_repair_is_part_of_the_procedure`).
+        "PROC012",
+        "PROCEDURE: Laminectomy L4 with bilateral foraminotomies L3-4 and L4-5; primary repair of incidental durotomy.\nDESCRIPTION: A complete laminectomy of L4 was performed with foraminotomies at L3-4 and L4-5, decompressing the L4 and L5 roots. An incidental durotomy was repaired primarily with 6-0 Prolene and DuraSeal.",
+        "63047",
+    ),
+    (
+        // The laminotomy that makes room for a paddle electrode is no decompression.
+        "PROC013",
+        "PROCEDURE: T9-T10 laminotomy for placement of paddle spinal cord stimulator electrode; pulse generator placement.\nDESCRIPTION: A partial laminotomy of the inferior T9 lamina was performed and the ligamentum flavum removed at T9-10 to create a window. The paddle electrode was passed cephalad in the dorsal epidural space to T8 and anchored.",
+        "",
+    ),
+    (
+        // "Autograft from the corpectomy" in the list does not take the plate's C4-C7.
+        "PROC001",
+        "OPERATION: Anterior cervical corpectomy C5 and C6, arthrodesis C4 to C7 with expandable titanium cage, anterior plate C4-C7, local autograft from the corpectomy.\nDESCRIPTION: Discectomies at C4-5, C5-6 and C6-7. A corpectomy of C5 and C6 was performed, decompressing the spinal cord. An expandable cage filled with local autograft from the corpectomy bone was placed from C4 to C7. An anterior plate was secured with screws in C4 and C7.",
+        "20936 22554 22585x2 22846 22854 63081 63082",
+    ),
 ];
 
 #[test]
@@ -843,4 +881,55 @@ fn an_endoscopic_decompression_is_not_open() {
         "{:?}",
         laminectomy.notes
     );
+}
+
+/// An add-on proposed without any primary NCCI allows it with is kept at low confidence with a
+/// note; with its primary it is not flagged.
+#[test]
+fn an_add_on_without_its_primary_is_flagged() {
+    let alone = propose(
+        "PROCEDURE: Percutaneous posterior pedicle screw stabilization T11 to L1 without fusion.\nDESCRIPTION: Percutaneous pedicle screws were placed at T11, T12 and L1 bilaterally and rods passed. No arthrodesis was attempted; the plan is removal of the hardware after healing.",
+    );
+    let line = alone.lines.iter().find(|l| l.code.as_str() == "22842").expect("22842");
+    assert_eq!(line.confidence, interspace_coding::Confidence::Low);
+    assert!(alone.notes.iter().any(|n| n.rule == "PAIR001" && n.message.contains("22899")), "{:?}", alone.notes);
+    assert!(!alone.notes.iter().any(|n| n.rule == "INST004"), "a planned removal is no removal: {:?}", alone.notes);
+    let fused = propose(
+        "PROCEDURE: Posterior fusion T11 to L1 with pedicle screws T11, T12 and L1 and local autograft.\nDESCRIPTION: Pedicle screws were placed at T11, T12 and L1 and the posterior elements decorticated and grafted.",
+    );
+    assert!(
+        fused.lines.iter().any(|l| l.code.as_str() == "22842" && l.confidence != interspace_coding::Confidence::Low)
+    );
+    assert!(!fused.notes.iter().any(|n| n.rule == "PAIR001"), "{:?}", fused.notes);
+}
+
+/// A dural tear repaired within a spine procedure is named in a note under the codes NCCI pairs
+/// 63707/63709 with; a stimulator's access laminotomy is neither coded nor a nerve release.
+#[test]
+fn a_dural_repair_is_part_of_the_procedure() {
+    let durotomy = propose(
+        "PROCEDURE: Laminectomy L4 with bilateral foraminotomies L3-4 and L4-5.\nDESCRIPTION: A complete laminectomy of L4 was performed, decompressing the L4 and L5 roots. An incidental durotomy was repaired primarily with 6-0 Prolene.",
+    );
+    assert!(
+        durotomy.notes.iter().any(|n| n.rule == "PROC012" && n.message.contains("under 63047")),
+        "{:?}",
+        durotomy.notes
+    );
+    let watertight = propose(
+        "PROCEDURE: Laminectomy L4.\nDESCRIPTION: A complete laminectomy of L4 was performed, decompressing the thecal sac. There was no CSF leak and no durotomy.",
+    );
+    assert!(!watertight.notes.iter().any(|n| n.rule == "PROC012"), "{:?}", watertight.notes);
+    let stimulator = propose(
+        "PROCEDURE: T9-T10 laminotomy for placement of paddle spinal cord stimulator electrode.\nDESCRIPTION: A laminotomy of the inferior T9 lamina was performed to create a window and the paddle lead passed to T8.",
+    );
+    assert!(stimulator.lines.is_empty() && stimulator.pcs.is_empty(), "{:?} {:?}", stimulator.lines, stimulator.pcs);
+    assert!(
+        stimulator.notes.iter().any(|n| n.rule == "PROC013" && n.message.contains("63655")),
+        "{:?}",
+        stimulator.notes
+    );
+    let with_stenosis = propose(
+        "PROCEDURE: L4-5 laminectomy for stenosis and placement of a spinal cord stimulator paddle at T9.\nDESCRIPTION: A laminectomy of L4 was performed, decompressing the thecal sac. Through a separate T9 laminotomy the paddle electrode was placed.",
+    );
+    assert!(with_stenosis.lines.iter().any(|l| l.rule == "DCMP001"), "{:?}", with_stenosis.lines);
 }

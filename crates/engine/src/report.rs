@@ -77,9 +77,10 @@ pub struct FindingsView {
     pub devices: Vec<DeviceView>,
     pub grafts: Vec<ItemView>,
     /// Corpectomies, arthroplasties, interlaminar devices, vertebral body tethers, augmentations, SI
-    /// fusions, removals, fracture treatment, exploration, osteotomies.
+    /// fusions, removals, fracture treatment, exploration, osteotomies, stimulator electrodes.
     pub other_procedures: Vec<ItemView>,
-    /// Navigation, microscope, neuromonitoring, fluoroscopy, co-surgeon, assistant, return to OR.
+    /// Navigation, microscope, neuromonitoring, fluoroscopy, co-surgeon, assistant, return to OR,
+    /// deformity, dural tear.
     pub adjuncts: Vec<ItemView>,
     pub approaches: Vec<&'static str>,
     pub diagnoses: Vec<&'static str>,
@@ -285,6 +286,7 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
     }
     other.extend(item("exploration of fusion", &f.exploration));
     other.extend(item("osteotomy", &f.osteotomy));
+    other.extend(item("spinal cord stimulator electrode", &f.stimulator_electrode));
     let mut adjuncts = Vec::new();
     for (name, e) in [
         ("navigation", &f.navigation),
@@ -295,6 +297,7 @@ fn findings_view(doc: &Document<'_>, f: &Findings) -> FindingsView {
         ("assistant", &f.assistant),
         ("return to the operating room", &f.return_to_or),
         ("deformity", &f.deformity),
+        ("dural tear repaired", &f.durotomy),
     ] {
         adjuncts.extend(item(name, e));
     }

@@ -97,6 +97,8 @@ concepts! {
     Navigation = "navigation",
     Robot = "robot",
     IntraopCt = "intraop_ct",
+    Durotomy = "durotomy",
+    StimulatorElectrode = "stimulator_electrode",
     Microscope = "microscope",
     Loupes = "loupes",
     Neuromonitoring = "neuromonitoring",

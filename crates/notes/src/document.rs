@@ -336,6 +336,7 @@ fn split_sections(norm: &Normalized<'_>, lexicon: &Lexicon) -> Vec<Section> {
         // without a header of its own is the narrative.
         let split = if field_kind(kind) {
             paragraph_break(norm, start, end)
+                .or_else(|| one_line_field(kind).then(|| prose_line(norm, start, end)).flatten())
         } else if kind == SectionKind::Procedures {
             paragraph_break(norm, start, end).filter(|&b| is_prose(norm, b, end))
         } else {
@@ -387,6 +388,18 @@ fn field_kind(k: SectionKind) -> bool {
             | SectionKind::Other
             | SectionKind::Implants
     )
+}
+
+/// Fields of a line or a short list ("Surgeon:", "EBL:", "Drains:"): the operation's story may
+/// follow them on the next line with no blank line and no header of its own.
+fn one_line_field(k: SectionKind) -> bool {
+    field_kind(k) && !matches!(k, SectionKind::Diagnosis | SectionKind::Indications)
+}
+
+/// The first line break inside `start..end` followed by a line that reads as prose.
+fn prose_line(norm: &Normalized<'_>, start: usize, end: usize) -> Option<usize> {
+    let after = norm.breaks.partition_point(|(p, _)| *p <= start);
+    norm.breaks[after..].iter().take_while(|(p, _)| *p + 1 < end).map(|&(p, _)| p).find(|&p| is_prose(norm, p, end))
 }
 
 /// The first blank line (two or more line breaks) inside `start..end` with text after it.

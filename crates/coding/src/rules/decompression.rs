@@ -686,21 +686,60 @@ pub(crate) const INTRASPINAL_LESION: Rule = Rule {
 ///
 /// ## Guideline
 /// Laminoplasty expands the canal by hinging the laminae; 63051 adds reconstruction of the
-/// posterior elements (mini-plates, graft, sutures or wires).
+/// posterior elements (mini-plates, graft, sutures or wires). NCCI pairs the laminotomy,
+/// foraminotomy and laminectomy codes under both (modifier indicator 1): a foraminotomy at the
+/// laminoplasty's own vertebrae is part of it and is not proposed; one reaching beyond them takes
+/// XS, with a note to count only the levels outside.
 pub(crate) const LAMINOPLASTY: Rule = Rule {
     id: "DCMP004",
     name: "laminoplasty",
-    guideline: "Cervical laminoplasty is 63050, or 63051 when the opened laminae are fixed with plates, wires or graft",
-    sources: &["U-DESC"],
+    guideline: "Cervical laminoplasty is 63050, or 63051 when the opened laminae are fixed with plates, wires or graft; a foraminotomy or laminotomy at its levels is part of it",
+    sources: &["U-DESC", "D-PTP"],
     apply: |input, out| {
         let f = input.findings;
         let Some(d) = f.decompressions.iter().find(|d| d.kind == DecompressionKind::Laminoplasty) else { return };
-        if let Some(fix) = &f.laminoplasty_fixation {
+        let code = if let Some(fix) = &f.laminoplasty_fixation {
             let mut e = d.evidence.clone();
             e.extend(fix.iter().copied());
             out.line("63051", 1, "DCMP004", "laminoplasty with fixation of the opened laminae", &e, Confidence::High);
+            "63051"
         } else {
             out.line("63050", 1, "DCMP004", "laminoplasty", &d.evidence, Confidence::Medium);
+            "63050"
+        };
+        let Ok(laminoplasty) = code.parse() else { return };
+        let bundled: Vec<String> = out
+            .lines
+            .iter()
+            .filter(|l| l.rule.starts_with("DCMP") && l.rule != "DCMP004")
+            .filter(|l| input.data.ptp.active(laminoplasty, l.code).is_some())
+            .map(|l| l.code.to_string())
+            .collect();
+        if bundled.is_empty() {
+            return;
+        }
+        let inside = |v: &Vertebra| d.vertebrae.contains(v);
+        let beyond = f.decompressions.iter().filter(|x| x.kind != DecompressionKind::Laminoplasty).any(|x| {
+            !x.vertebrae.iter().all(inside) || !x.interspaces.iter().all(|i| inside(&i.upper()) && inside(&i.lower()))
+        });
+        if beyond {
+            for c in &bundled {
+                out.add_modifier(c, "XS");
+            }
+            out.note(
+                "DCMP004",
+                format!("NCCI pairs {} under {code}: XS for the levels decompressed beyond the laminoplasty's ({}); a foraminotomy or laminotomy at its own levels is part of it, so check that the units count only the others", bundled.join(", "), list(&d.vertebrae)),
+                &d.evidence,
+            );
+        } else {
+            for c in &bundled {
+                out.remove(c);
+            }
+            out.note(
+                "DCMP004",
+                format!("the decompression at the laminoplasty's levels ({}) is part of {code} (NCCI pairs {} under it) and is not proposed", list(&d.vertebrae), bundled.join(", ")),
+                &d.evidence,
+            );
         }
     },
 };

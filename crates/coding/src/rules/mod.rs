@@ -10,6 +10,7 @@ mod devices;
 mod grafts;
 mod instrumentation;
 mod modifiers;
+mod pairing;
 mod procedures;
 
 use interspace_notes::findings::{Findings, FusionKind};
@@ -63,11 +64,14 @@ pub const RULES: &[Rule] = &[
     procedures::OSTEOTOMY,
     procedures::TETHERING,
     procedures::DEEP_WOUND_DRAINAGE,
+    procedures::STIMULATOR_ELECTRODE,
     adjuncts::NAVIGATION,
     adjuncts::MICROSCOPE,
     arthrodesis::PRESACRAL_BUNDLE,
     modifiers::CO_SURGERY,
     modifiers::RETURN_TO_OR,
+    procedures::DURAL_REPAIR,
+    pairing::ADD_ON_PRIMARY,
 ];
 
 /// The rule with an id.

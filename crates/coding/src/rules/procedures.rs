@@ -674,3 +674,60 @@ pub(crate) const DEEP_WOUND_DRAINAGE: Rule = Rule {
         }
     },
 };
+
+/// PROC012 — A dural tear repaired during the operation is part of it.
+///
+/// ## Guideline
+/// Repair of a dural tear or cerebrospinal fluid leak is coded (63707, or 63709 through a
+/// laminectomy) when the repair is the operation. A tear made during a spine procedure and
+/// repaired in it is part of that procedure: NCCI pairs 63707 and 63709 as column-two codes under
+/// the spine codes (modifier indicator 1, "misuse of column two code" or "standards of medical
+/// practice"), so nothing is proposed and the note says under which of the proposed codes.
+pub(crate) const DURAL_REPAIR: Rule = Rule {
+    id: "PROC012",
+    name: "dural-repair-included",
+    guideline: "A dural tear repaired during a spine procedure is part of it (NCCI pairs 63707/63709 under the spine codes); a repair as its own operation is left to the coder",
+    sources: &["D-PTP", "U-DESC"],
+    apply: |input, out| {
+        let Some(e) = &input.findings.durotomy else { return };
+        let repairs: [Hcpcs; 2] = ["63707".parse().expect("a code"), "63709".parse().expect("a code")];
+        let mut over: Vec<String> = out
+            .lines
+            .iter()
+            .filter(|l| repairs.iter().any(|&r| input.data.ptp.active(l.code, r).is_some()))
+            .map(|l| l.code.to_string())
+            .collect();
+        over.dedup();
+        let message = if over.is_empty() {
+            "a dural tear or its repair is described: 63707 (without laminectomy) or 63709 (with laminectomy) code a repair done as its own operation; a tear repaired within another procedure is part of it; review".to_string()
+        } else {
+            format!(
+                "the repair of the dural tear is part of the procedure and is not coded: NCCI pairs 63707 and 63709 under {}",
+                over.join(", ")
+            )
+        };
+        out.note("PROC012", message, e);
+    },
+};
+
+/// PROC013 — A spinal cord stimulator's paddle electrode placed through a laminotomy.
+///
+/// ## Guideline
+/// The laminotomy or laminectomy that makes room for a paddle electrode is part of placing it
+/// (63655, with the pulse generator 63685): it is not a decompression, and the findings leave it
+/// out unless its sentence tells of neural structures decompressed. Stimulator codes
+/// (63650–63688) are outside Interspace's code family, so none is proposed; the note says so.
+pub(crate) const STIMULATOR_ELECTRODE: Rule = Rule {
+    id: "PROC013",
+    name: "stimulator-electrode-laminotomy",
+    guideline: "A laminotomy to place a spinal cord stimulator's paddle electrode is part of 63655, not a decompression; stimulator codes are left to the coder",
+    sources: &["U-DESC"],
+    apply: |input, out| {
+        let Some(e) = &input.findings.stimulator_electrode else { return };
+        out.note(
+            "PROC013",
+            "a spinal cord stimulator electrode was placed: the laminotomy or laminectomy that makes room for a paddle electrode is part of its placement (63655; a percutaneous array 63650, the pulse generator 63685), not a decompression, and stimulator codes are outside Interspace's spine code family: code them by hand",
+            e,
+        );
+    },
+};

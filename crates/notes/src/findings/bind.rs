@@ -209,14 +209,58 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
                 }
             }
             let first_owner = has_concept.iter().position(|&h| h);
+            // "fusion T10 to the pelvis, L4-5 and L5-S1 TLIFs": level-only chunks joined by "and"
+            // to a concept chunk that opens with a level of the same kind are that concept's.
+            let sentence_concepts = concepts.clone();
+            let leads_from = |j: usize| -> usize {
+                let Some(&lead) = in_chunks(j..j + 1).first() else { return j };
+                let kind = |l: usize| match doc.levels[l].level {
+                    LevelRef::Span(a, b) => Some(b.index() == a.index() + 1),
+                    LevelRef::Vertebra(_) => Some(false),
+                    _ => None,
+                };
+                // The chunk opens with the level and names its concept right after it ("L5-S1
+                // TLIFs", "L5-S1 left TLIF"), not "L1 were decorticated".
+                let lead_end = doc.levels[lead].end;
+                let named = sentence_concepts
+                    .clone()
+                    .map(|c| &doc.concepts[c])
+                    .find(|h| owns_levels(h.concept) && chunk_of(h.start) == j && h.start >= lead_end);
+                let opens =
+                    text[cuts[j] - sentence.start..doc.levels[lead].start - sentence.start].trim_ascii().is_empty()
+                        && named.is_some_and(|h| {
+                            let between = &text[lead_end - sentence.start..h.start - sentence.start];
+                            between.len() <= 12
+                                && between.iter().filter(|&&b| b == b' ').count() <= 2
+                                && !between
+                                    .split(|&b| b == b' ')
+                                    .any(|w| matches!(w, b"was" | b"were" | b"is" | b"are" | b"then"))
+                        });
+                if j == 0 || !opens || kind(lead).is_none() || !text[..cuts[j] - sentence.start].ends_with(b" and ") {
+                    return j;
+                }
+                let mut from = j;
+                while from > 0 && !has_concept[from - 1] && {
+                    let ls = in_chunks(from - 1..from);
+                    !ls.is_empty() && ls.iter().all(|&l| kind(l) == kind(lead))
+                } {
+                    from -= 1;
+                    let joined = &text[..cuts[from] - sentence.start];
+                    if !(joined.ends_with(b", ") || joined.ends_with(b" and ")) {
+                        break;
+                    }
+                }
+                from
+            };
             for c in concepts {
                 let k = chunk_of(doc.concepts[c].start);
                 // A concept chunk owns its levels and those of the level-only chunks up to the
-                // next concept chunk (and, for the first, those before it too); a level-only
-                // chunk keeps its levels only when no chunk can own them.
+                // next concept chunk (and, for the first, those before it too), but for those
+                // that lead into the next one; a level-only chunk keeps its levels only when no
+                // chunk can own them.
                 let own: &[usize] = if has_concept[k] {
-                    let from = if first_owner == Some(k) { 0 } else { k };
-                    let to = (k + 1..n_chunks).find(|&j| has_concept[j]).unwrap_or(n_chunks);
+                    let from = if first_owner == Some(k) { 0 } else { leads_from(k) };
+                    let to = (k + 1..n_chunks).find(|&j| has_concept[j]).map_or(n_chunks, leads_from);
                     in_chunks(from..to)
                 } else if first_owner.is_none() {
                     in_chunks(k..k + 1)

@@ -387,6 +387,7 @@ fn note_approach(r: &Reader<'_, '_>) -> NoteApproach {
         Concept::PosterolateralFusion,
         Concept::PedicleScrew,
         Concept::Laminectomy,
+        Concept::Laminoplasty,
     ]);
     if lateral > 0 && lateral >= anterior && lateral >= posterior {
         NoteApproach::Lateral
@@ -411,6 +412,7 @@ pub fn build(doc: &Document<'_>) -> Findings {
     fusions(&r, approach, &mut f);
     cancel_levels(&r, &mut f);
     corpectomies(&r, &mut f);
+    f.stimulator_electrode = stimulator_electrode(&r);
     decompressions(&r, approach, &mut f);
     devices(&r, &mut f);
     constructs(&r, &mut f);
@@ -688,6 +690,12 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
                 Concept::Facetectomy,
             ],
         ) || r.doc.sentence_has(s, phrases!("decompress"))
+    })
+    // "decompressing the C6 root": a root named by its level is not the vocabulary's "nerve root".
+    .or_else(|| {
+        spans_where(r, &[Concept::Decompression], |s| {
+            r.doc.sentence_has(s, phrases!("root")) && r.doc.sentence_has(s, phrases!("decompress"))
+        })
     });
     c.anterior_decompression = spans_where(r, &[Concept::ThecalSac, Concept::Decompression], |s| {
         r.doc.sentence_has(s, phrases!("osteophyte"))
@@ -1247,8 +1255,10 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
     let mut all: Vec<Decompression> = Vec::new();
     // In an operation done only from the front, foraminotomies and decompressions are part of
     // the anterior discectomy, corpectomy or arthroplasty, and a discectomy is anterior.
-    let anterior_only =
-        approach == NoteApproach::Anterior && !r.any_done(Concept::Laminectomy) && !r.any_done(Concept::Laminotomy);
+    let anterior_only = approach == NoteApproach::Anterior
+        && !r.any_done(Concept::Laminectomy)
+        && !r.any_done(Concept::Laminotomy)
+        && !r.any_done(Concept::Laminoplasty);
     let anterior_procedure = r.any_done(Concept::Acdf)
         || r.any_done(Concept::Corpectomy)
         || r.any_done(Concept::Arthroplasty)
@@ -1262,11 +1272,17 @@ fn decompressions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) 
         r.doc.sentence_has(s, phrases!("undercut", "lateral recess"))
             || r.doc.sentence_has(s, phrases!("root")) && r.doc.sentence_has(s, phrases!("decompress"))
     };
+    // A laminotomy that makes room for a stimulator's paddle electrode is part of placing it
+    // (63655), unless its sentence tells of neural structures decompressed.
+    let stimulator = f.stimulator_electrode.is_some();
     for m in &r.mentions {
         if !m.affirmed() || !describes_procedure(m.section) || m.removed() {
             continue;
         }
         let s = m.hit.sentence;
+        if stimulator && !r.doc.sentence_has(s, phrases!("decompress", "stenosis")) {
+            continue;
+        }
         let kind = match m.hit.concept {
             Concept::Foraminotomy | Concept::Decompression if anterior_only => continue,
             // The anterior fusion's discectomy prepares the interspace "other than for
@@ -1541,6 +1557,16 @@ fn corpectomies(r: &Reader<'_, '_>, f: &mut Findings) {
         if CORPECTOMY_NOUNS.iter().any(|n| next.starts_with(n)) {
             continue;
         }
+        // "local autograft from the corpectomy" names where bone came from, once a corpectomy
+        // has been named with its vertebrae; in a list it would take the item before's levels.
+        let before = r.doc.text()[..m.span.start].trim_end().as_bytes();
+        let ends = |w: &[u8]| {
+            let Some(at) = before.len().checked_sub(w.len()) else { return false };
+            before[at..].eq_ignore_ascii_case(w) && (at == 0 || !before[at - 1].is_ascii_alphanumeric())
+        };
+        if named && (ends(b"from the") || ends(b"from")) {
+            continue;
+        }
         let mut vs = m.vertebrae();
         // "C5-C6 corpectomy" names two bodies; an interspace-only mention names none.
         if vs.is_empty() {
@@ -1569,6 +1595,12 @@ fn corpectomies(r: &Reader<'_, '_>, f: &mut Findings) {
     }
 }
 
+/// Whether a device's words name a made material ("PEEK spacer", "titanium cage"), not bone.
+fn synthetic_material(words: &str) -> bool {
+    let w = words.to_ascii_lowercase();
+    ["cage", "peek", "titanium", "expandable", "3d"].iter().any(|m| w.contains(m))
+}
+
 fn devices(r: &Reader<'_, '_>, f: &mut Findings) {
     let integral = r
         .mentions
@@ -1581,14 +1613,7 @@ fn devices(r: &Reader<'_, '_>, f: &mut Findings) {
         .fold(None, |acc: Option<(Vertebra, Vertebra)>, v| Some(acc.map_or((v, v), |(a, b)| (a.min(v), b.max(v)))));
     // A note that names structural allograft spacers and no synthetic cage material.
     let synthetic = r.mentions.iter().any(|m| {
-        m.hit.concept == Concept::Cage && m.affirmed() && {
-            let w = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
-            w.contains("cage")
-                || w.contains("peek")
-                || w.contains("titanium")
-                || w.contains("expandable")
-                || w.contains("3d")
-        }
+        m.hit.concept == Concept::Cage && m.affirmed() && synthetic_material(&r.doc.text()[m.span.start..m.span.end])
     });
     let structural_only = !synthetic && r.any_done(Concept::StructuralAllograft);
     let mut out: Vec<Device> = Vec::new();
@@ -1666,7 +1691,23 @@ fn devices(r: &Reader<'_, '_>, f: &mut Findings) {
             }
             continue;
         }
-        let is = m.interspaces();
+        // "PEEK cages at each level": every interbody-fused interspace its sentence names.
+        let mut is = m.interspaces();
+        if r.doc.sentence_has(
+            m.hit.sentence,
+            phrases!("each level", "both levels", "each interspace", "both interspaces", "every level", "all levels"),
+        ) {
+            let s = m.hit.sentence;
+            let fused = |i: &Interspace| {
+                f.fusions.iter().any(|x| matches!(x.kind, FusionKind::Interbody(_)) && x.interspace == *i)
+            };
+            is = is
+                .into_iter()
+                .chain(
+                    r.doc.levels.iter().filter(|l| l.sentence == s).flat_map(|l| l.level.interspaces()).filter(fused),
+                )
+                .collect();
+        }
         if is.is_empty() {
             out.push(Device {
                 kind,
@@ -2320,7 +2361,15 @@ fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
                 GraftKind::SeparateAutograftStructural
             }
             Concept::Allograft => {
-                if r.sentence_any(s, &[Concept::StructuralAllograft]) || r.doc.sentence_has(s, phrases!("spacer")) {
+                // "An allograft spacer" is the structural graft; "PEEK spacers filled with
+                // allograft" hold a morselized one.
+                let synthetic_spacer = r.by_sentence[s].clone().any(|i| {
+                    let c = &r.mentions[i];
+                    c.hit.concept == Concept::Cage && synthetic_material(&r.doc.text()[c.span.start..c.span.end])
+                }) || r.doc.sentence_has(s, phrases!("packed", "filled"));
+                if r.sentence_any(s, &[Concept::StructuralAllograft])
+                    || r.doc.sentence_has(s, phrases!("spacer")) && !synthetic_spacer
+                {
                     continue;
                 }
                 bare_allograft_only &= r.doc.text()[m.span.start..m.span.end].eq_ignore_ascii_case("allograft")
@@ -2694,6 +2743,39 @@ fn three_column_osteotomy(r: &Reader<'_, '_>) -> Option<ThreeColumnOsteotomy> {
     Some(ThreeColumnOsteotomy { vertebrae: vertebrae.into_iter().collect(), evidence })
 }
 
+/// A spinal cord stimulator electrode placed in this operation: named in the procedure list, or
+/// in a sentence with the laminotomy or laminectomy that makes room for it (a stimulator "trial"
+/// told in the history is neither).
+fn stimulator_electrode(r: &Reader<'_, '_>) -> Option<Evidence> {
+    let spans: Vec<Span> = r
+        .done(Concept::StimulatorElectrode)
+        .filter(|m| {
+            m.section == SectionKind::Procedures
+                || r.sentence_any(m.hit.sentence, &[Concept::Laminotomy, Concept::Laminectomy])
+        })
+        .map(|m| m.span)
+        .take(3)
+        .collect();
+    (!spans.is_empty()).then_some(spans)
+}
+
+/// A dural tear: an affirmed mention in the procedure not preceded in its sentence by "no",
+/// "without" or "not" within a few words. ConText keeps "no durotomy", "no dural tear" and "no
+/// CSF leak" as pseudo-triggers, so that operative boilerplate does not negate what follows;
+/// that leaves the tear's own negation ("no durotomy or CSF leak") to be read here.
+fn durotomy(r: &Reader<'_, '_>) -> Option<Evidence> {
+    let text = &r.doc.norm.text;
+    let torn = |m: &&M<'_>| {
+        let from = r.doc.sentences[m.hit.sentence].start.max(m.hit.start.saturating_sub(40));
+        let before = &text[from..m.hit.start];
+        !before
+            .split(|b| !b.is_ascii_alphanumeric())
+            .any(|w| matches!(w, b"no" | b"not" | b"without" | b"neither" | b"nor"))
+    };
+    let spans: Vec<Span> = r.done(Concept::Durotomy).filter(torn).map(|m| m.span).take(3).collect();
+    (!spans.is_empty()).then_some(spans)
+}
+
 fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     let anywhere = |k: SectionKind| describes_procedure(k) || matches!(k, SectionKind::Monitoring | SectionKind::Team);
     f.navigation = r.first_evidence(&[Concept::Navigation, Concept::Robot], describes_procedure);
@@ -2701,11 +2783,20 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     f.endoscopic = r.first_evidence(&[Concept::Endoscopic], describes_procedure);
     f.neuromonitoring = r.first_evidence(&[Concept::Neuromonitoring], anywhere);
     f.fluoroscopy = r.first_evidence(&[Concept::Fluoroscopy, Concept::IntraopCt], describes_procedure);
+    f.durotomy = durotomy(r);
     f.osteotomy = r.first_evidence(&[Concept::Osteotomy], describes_procedure);
     if f.osteotomy.is_some() {
         f.three_column_osteotomy = three_column_osteotomy(r);
     }
-    // Team members are named, not affirmed: any mention that is not negated counts.
+    // Team members are named, not affirmed: any mention that is not negated counts, unless the
+    // field is left empty ("Co-surgeon: none", "Assistant: N/A").
+    let text = &r.doc.norm.text;
+    let empty_field = |m: &M<'_>| {
+        let rest = &text[m.hit.end.min(text.len())..];
+        let start = rest.iter().position(|b| !matches!(b, b':' | b' ' | b'-')).unwrap_or(rest.len());
+        let word = rest[start..].split(|b| !(b.is_ascii_alphanumeric() || *b == b'/')).next().unwrap_or_default();
+        matches!(word, b"none" | b"n/a" | b"no" | b"nil")
+    };
     let named = |c: Concept| -> Option<Evidence> {
         let spans: Vec<Span> = r
             .mentions
@@ -2715,6 +2806,7 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
                     && !m.hit.context.has(Context::NEGATED)
                     && !m.hit.context.has(Context::HYPOTHETICAL)
                     && !m.hit.context.has(Context::HISTORICAL)
+                    && !empty_field(m)
             })
             .map(|m| m.span)
             .take(3)
@@ -2728,6 +2820,17 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     f.complication = r.first_evidence(&[Concept::Complication, Concept::EpiduralHematoma], |k| {
         describes_procedure(k) || matches!(k, SectionKind::Indications | SectionKind::Diagnosis)
     });
+    // A spinal fluid leak is a complication (a return for its repair takes 78); a dural tear named
+    // among the risks is not.
+    if f.complication.is_none() {
+        let leak = r.mentions.iter().find(|m| {
+            m.hit.concept == Concept::Durotomy
+                && m.affirmed()
+                && matches!(m.section, SectionKind::Indications | SectionKind::Diagnosis | SectionKind::Procedures)
+                && r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().ends_with("leak")
+        });
+        f.complication = leak.map(|m| vec![m.span]);
+    }
     f.lesion_removed = lesion_removed(r);
     f.wound_washout = wound_washout(r);
     let dx = |k: SectionKind| matches!(k, SectionKind::Diagnosis | SectionKind::Indications | SectionKind::Preamble);
@@ -2884,5 +2987,41 @@ mod tests {
         assert_eq!(above.decompressions.len(), 1, "{:?}", above.decompressions);
         let below = analyze("PROCEDURE: L4-5 laminectomy.\nDESCRIPTION: A laminectomy of L5 was performed.");
         assert_eq!(below.discrepancies.len(), 1, "{:?}", below.discrepancies);
+    }
+
+    /// Interspaces joined by "and" before a procedure named right after them are that
+    /// procedure's, not the item before it; a verb between ("L1 were decorticated") keeps them
+    /// with the list they close.
+    #[test]
+    fn coordinated_levels_belong_to_the_procedure_they_precede() {
+        let interbody = |f: &Findings| {
+            let mut v: Vec<String> = f
+                .fusions
+                .iter()
+                .filter(|x| matches!(x.kind, FusionKind::Interbody(_)))
+                .map(|x| x.interspace.to_string())
+                .collect();
+            v.dedup();
+            v
+        };
+        let listed = analyze("PROCEDURE: Posterior fusion T10 to the pelvis, L4-5 and L5-S1 TLIFs, navigation.");
+        assert_eq!(interbody(&listed), ["L4-L5", "L5-S1"]);
+        let posterolateral = |f: &Findings| {
+            f.fusions
+                .iter()
+                .filter(|x| x.kind == FusionKind::Posterolateral)
+                .map(|x| x.interspace.to_string())
+                .collect::<Vec<_>>()
+        };
+        let told = analyze(
+            "PROCEDURE: Posterior fusion T11 to L1.\nDESCRIPTION: The transverse processes of T11, T12 and L1 were decorticated and allograft was laid.",
+        );
+        assert_eq!(posterolateral(&told), ["T11-T12", "T12-L1"]);
+        // Screws at vertebrae keep their vertebrae before an interspace's procedure.
+        let screws = analyze("PROCEDURE: Pedicle screws at L4 and L5 and L4-5 TLIF.");
+        assert_eq!(
+            screws.constructs.first().map(|c| (c.from.to_string(), c.to.to_string())),
+            Some(("L4".into(), "L5".into()))
+        );
     }
 }

@@ -424,6 +424,10 @@ pub struct Findings {
     pub assistant: Option<Evidence>,
     pub return_to_or: Option<Evidence>,
     pub complication: Option<Evidence>,
+    /// A dural tear (incidental or made) and its repair.
+    pub durotomy: Option<Evidence>,
+    /// A spinal cord stimulator's electrode placed (its laminotomy is no decompression).
+    pub stimulator_electrode: Option<Evidence>,
     /// A lesion in the spinal canal that the operation drained or removed (an epidural abscess or
     /// haematoma, a synovial cyst, a tumour).
     pub lesion_removed: Option<LesionRemoval>,
