@@ -539,6 +539,19 @@ const CASES: &[(&str, &str, &str)] = &[
         "63020-XS 63050",
     ),
     (
+        // Shorthand: "PS" screws, cages "x2 each level", "Co-surgeon: none" (no 62), and the story
+        // on the line after a one-line field under a header of its own ("Op course:").
+        "ARTH001",
+        "Procedure: L4-S1 PSF/PSIF w/ PLIF L4/5 and L5/S1, bilat L4 and L5 laminectomies, ICBG R via separate fascial incision, BMP.\nDx: L4-5, L5-S1 spondylolisthesis grade 2 w/ stenosis.\nSurgeon: R. Kaur, MD. Co-surgeon: none.\nOp course: Prone. Midline. Bilat PS L4, L5, S1 placed freehand, confirmed fluoro. Complete laminectomies L4 & L5 w/ bilat facetectomies, decompressing thecal sac & L4, L5, S1 roots. PLIF L4/5 and L5/S1 bilat w/ PEEK cages x2 each level (4 cages total) packed w/ autograft & BMP. Rods placed, compressed. TPs L4-S1 decorticated, ICBG harvested from R posterior iliac crest via separate fascial incision & placed posterolaterally. Closed over drain.",
+        "20930 20937 22633 22634 22842 22853x2 63052 63053",
+    ),
+    (
+        // "PEEK spacers filled with allograft" hold morselized allograft, not a structural spacer.
+        "GRFT001",
+        "Procedure: ACDF x2 (C5-6, C6-7), PEEK spacers x2, anterior plate C5-C7, allograft\nDescription: Std R anterior approach. Discectomies C5-6 & C6-7 w/ removal of PLL, cord & roots decompressed. PEEK spacers filled w/ allograft placed @ each level. Plate C5-C7 w/ 6 screws. Closed.",
+        "20930 22551 22552 22845 22853x2",
+    ),
+    (
         // The durotomy repaired in the laminectomy is part of it (`a_dural_repair_is_part_of_the_procedure`).
         "PROC012",
         "PROCEDURE: Laminectomy L4 with bilateral foraminotomies L3-4 and L4-5; primary repair of incidental durotomy.\nDESCRIPTION: A complete laminectomy of L4 was performed with foraminotomies at L3-4 and L4-5, decompressing the L4 and L5 roots. An incidental durotomy was repaired primarily with 6-0 Prolene and DuraSeal.",

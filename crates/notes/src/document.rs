@@ -597,6 +597,24 @@ mod tests {
         Document::parse(text, Lexicon::embedded())
     }
 
+    /// The story told on the line after a one-line field, with no blank line and no header of
+    /// its own, is the narrative; a short second line stays in the field.
+    #[test]
+    fn prose_after_a_one_line_field_is_the_narrative() {
+        let kinds = |text: &str| {
+            let d = doc(text);
+            d.sections.iter().map(|s| s.kind.name()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            kinds(
+                "PROCEDURE: L4-5 TLIF.\nSurgeon: Dr. Kaur\nThe patient was placed prone and the L4 and L5 pedicles were cannulated under fluoroscopy."
+            ),
+            ["procedures", "team", "narrative"]
+        );
+        assert_eq!(kinds("PROCEDURE: L4-5 TLIF.\nSurgeon: Dr. Kaur\nDr. Lee"), ["procedures", "team"]);
+        assert_eq!(kinds("PROCEDURE: L4-5 TLIF.\nOp course: Prone. Midline."), ["procedures", "narrative"]);
+    }
+
     #[test]
     fn sections_with_and_without_colons() {
         let d = doc(
