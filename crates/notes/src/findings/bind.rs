@@ -213,6 +213,10 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
             // to a concept chunk that opens with a level of the same kind are that concept's.
             let sentence_concepts = concepts.clone();
             let leads_from = |j: usize| -> usize {
+                // Most chunks do not follow an "and": that test comes first.
+                if j == 0 || !text[..cuts[j] - sentence.start].ends_with(b" and ") {
+                    return j;
+                }
                 let Some(&lead) = in_chunks(j..j + 1).first() else { return j };
                 let kind = |l: usize| match doc.levels[l].level {
                     LevelRef::Span(a, b) => Some(b.index() == a.index() + 1),
@@ -222,21 +226,24 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
                 // The chunk opens with the level and names its concept right after it ("L5-S1
                 // TLIFs", "L5-S1 left TLIF"), not "L1 were decorticated".
                 let lead_end = doc.levels[lead].end;
+                if kind(lead).is_none()
+                    || !text[cuts[j] - sentence.start..doc.levels[lead].start - sentence.start].trim_ascii().is_empty()
+                {
+                    return j;
+                }
                 let named = sentence_concepts
                     .clone()
                     .map(|c| &doc.concepts[c])
                     .find(|h| owns_levels(h.concept) && chunk_of(h.start) == j && h.start >= lead_end);
-                let opens =
-                    text[cuts[j] - sentence.start..doc.levels[lead].start - sentence.start].trim_ascii().is_empty()
-                        && named.is_some_and(|h| {
-                            let between = &text[lead_end - sentence.start..h.start - sentence.start];
-                            between.len() <= 12
-                                && between.iter().filter(|&&b| b == b' ').count() <= 2
-                                && !between
-                                    .split(|&b| b == b' ')
-                                    .any(|w| matches!(w, b"was" | b"were" | b"is" | b"are" | b"then"))
-                        });
-                if j == 0 || !opens || kind(lead).is_none() || !text[..cuts[j] - sentence.start].ends_with(b" and ") {
+                let close = named.is_some_and(|h| {
+                    let between = &text[lead_end - sentence.start..h.start - sentence.start];
+                    between.len() <= 12
+                        && between.iter().filter(|&&b| b == b' ').count() <= 2
+                        && !between
+                            .split(|&b| b == b' ')
+                            .any(|w| matches!(w, b"was" | b"were" | b"is" | b"are" | b"then"))
+                });
+                if !close {
                     return j;
                 }
                 let mut from = j;
