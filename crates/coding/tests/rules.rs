@@ -946,3 +946,15 @@ fn a_dural_repair_is_part_of_the_procedure() {
     );
     assert!(with_stenosis.lines.iter().any(|l| l.rule == "DCMP001"), "{:?}", with_stenosis.lines);
 }
+
+/// An indication told in the note's opening prose (a diagnosis and the care that failed) meets
+/// the indication element without a header; a bare diagnosis there does not.
+#[test]
+fn an_indication_told_in_the_opening_prose_counts() {
+    let gap = |note: &str| propose(note).gaps.iter().any(|g| g.element == "indication");
+    let procedure = "Today he underwent an L4-5 TLIF with a PEEK cage and pedicle screws at L4 and L5.";
+    assert!(!gap(&format!(
+        "Mr. Dunn is a 58-year-old with L4-5 spondylolisthesis who failed a year of nonoperative care. {procedure}"
+    )));
+    assert!(gap(&format!("Mr. Dunn is a 58-year-old with L4-5 spondylolisthesis. {procedure}")));
+}

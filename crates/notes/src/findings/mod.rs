@@ -709,7 +709,32 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
         .iter()
         .find(|s| matches!(s.kind, SectionKind::Diagnosis | SectionKind::Indications) && s.end > s.start + 3)
         .and_then(|s| s.header)
-        .map(|h| vec![h]);
+        .map(|h| vec![h])
+        // "Mr. Dunn … with L5-S1 spondylolisthesis … who failed a year of nonoperative care":
+        // an indication told in the note's opening prose, without a header.
+        .or_else(|| {
+            let dx = [
+                Concept::Stenosis,
+                Concept::Spondylolisthesis,
+                Concept::Herniation,
+                Concept::Myelopathy,
+                Concept::Radiculopathy,
+                Concept::Scoliosis,
+                Concept::Kyphosis,
+                Concept::Fracture,
+                Concept::Pseudarthrosis,
+            ];
+            r.mentions
+                .iter()
+                .find(|m| {
+                    m.section == SectionKind::Preamble
+                        && dx.contains(&m.hit.concept)
+                        && !m.hit.context.has(Context::NEGATED)
+                        && r.doc
+                            .sentence_has(m.hit.sentence, phrases!("failed", "despite", "nonoperative", "conservative"))
+                })
+                .map(|m| vec![m.span])
+        });
     c.monitoring_time = spans_where(r, &[Concept::Neuromonitoring], |s| {
         r.doc.sentence_has(s, phrases!("minute"))
             || r.doc.sentence_has(s, phrases!("hour"))
