@@ -396,10 +396,17 @@ fn one_line_field(k: SectionKind) -> bool {
     field_kind(k) && !matches!(k, SectionKind::Diagnosis | SectionKind::Indications)
 }
 
-/// The first line break inside `start..end` followed by a line that reads as prose.
+/// The first line break inside `start..end`, among a field's first few lines, followed by a line
+/// that reads as prose (see [`is_prose`]).
 fn prose_line(norm: &Normalized<'_>, start: usize, end: usize) -> Option<usize> {
     let after = norm.breaks.partition_point(|(p, _)| *p <= start);
-    norm.breaks[after..].iter().take_while(|(p, _)| *p + 1 < end).map(|&(p, _)| p).find(|&p| is_prose(norm, p, end))
+    let breaks = &norm.breaks[after..];
+    breaks.iter().enumerate().take(8).take_while(|(_, (p, _))| *p + 1 < end).find_map(|(i, &(p, _))| {
+        let first = p + 1;
+        let line_end = breaks.get(i + 1).map_or(end, |b| b.0).min(end);
+        let list = is_list_marker(&norm.text, first) || norm.text.get(first).is_some_and(u8::is_ascii_digit);
+        (!list && line_end.saturating_sub(first) >= 80).then_some(p)
+    })
 }
 
 /// The first blank line (two or more line breaks) inside `start..end` with text after it.

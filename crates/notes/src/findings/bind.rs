@@ -150,13 +150,11 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
     let mut disc_focus: Vec<usize> = Vec::new();
     let mut focus_section = usize::MAX;
     // Per sentence, kept between sentences so they are allocated once: the levels, the chunk
-    // starts (normalized offsets), the chunk of each level, which chunks own levels, and where
-    // each owning chunk's levels begin.
+    // starts (normalized offsets), the chunk of each level, and which chunks own levels.
     let mut levels: Vec<usize> = Vec::new();
     let mut cuts: Vec<usize> = Vec::new();
     let mut level_chunk: Vec<usize> = Vec::new();
     let mut has_concept: Vec<bool> = Vec::new();
-    let mut lead_from: Vec<usize> = Vec::new();
     let mut ci = 0;
     let mut li = 0;
     for (si, sentence) in doc.sentences.iter().enumerate() {
@@ -257,16 +255,10 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
                 }
                 from
             };
-            // Where each concept chunk's levels begin; most chunks do not follow an "and", and
-            // only those that do are read further.
-            lead_from.clear();
-            lead_from.extend((0..n_chunks).map(|j| {
-                if j > 0 && has_concept[j] && text[..cuts[j] - sentence.start].ends_with(b" and ") {
-                    leads_from(j)
-                } else {
-                    j
-                }
-            }));
+            // Most chunks do not follow an "and"; only those that do are read further.
+            let lead_from = |j: usize| {
+                if j > 0 && text[..cuts[j] - sentence.start].ends_with(b" and ") { leads_from(j) } else { j }
+            };
             for c in concepts {
                 let k = chunk_of(doc.concepts[c].start);
                 // A concept chunk owns its levels and those of the level-only chunks up to the
@@ -274,8 +266,8 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
                 // that lead into the next one; a level-only chunk keeps its levels only when no
                 // chunk can own them.
                 let own: &[usize] = if has_concept[k] {
-                    let from = if first_owner == Some(k) { 0 } else { lead_from[k] };
-                    let to = (k + 1..n_chunks).find(|&j| has_concept[j]).map_or(n_chunks, |j| lead_from[j]);
+                    let from = if first_owner == Some(k) { 0 } else { lead_from(k) };
+                    let to = (k + 1..n_chunks).find(|&j| has_concept[j]).map_or(n_chunks, lead_from);
                     in_chunks(from..to)
                 } else if first_owner.is_none() {
                     in_chunks(k..k + 1)

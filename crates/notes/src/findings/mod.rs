@@ -239,12 +239,16 @@ impl<'d, 'a> Reader<'d, 'a> {
         Reader { doc, mentions, by_sentence, by_concept, concept_start }
     }
 
-    /// Affirmed mentions of a concept in procedure sections.
-    fn done(&self, c: Concept) -> impl Iterator<Item = &M<'d>> {
+    /// Every mention of a concept, in note order.
+    fn of(&self, c: Concept) -> impl Iterator<Item = &M<'d>> {
         self.by_concept[self.concept_start[c as usize]..self.concept_start[c as usize + 1]]
             .iter()
             .map(|&i| &self.mentions[i])
-            .filter(|m| m.affirmed() && describes_procedure(m.section))
+    }
+
+    /// Affirmed mentions of a concept in procedure sections.
+    fn done(&self, c: Concept) -> impl Iterator<Item = &M<'d>> {
+        self.of(c).filter(|m| m.affirmed() && describes_procedure(m.section))
     }
 
     fn any_done(&self, c: Concept) -> bool {
@@ -365,10 +369,7 @@ enum NoteApproach {
 
 fn note_approach(r: &Reader<'_, '_>) -> NoteApproach {
     let count = |cs: &[Concept]| {
-        r.mentions
-            .iter()
-            .filter(|m| cs.contains(&m.hit.concept) && m.affirmed() && describes_procedure(m.section))
-            .count()
+        cs.iter().map(|&c| r.of(c).filter(|m| m.affirmed() && describes_procedure(m.section)).count()).sum::<usize>()
     };
     let anterior = count(&[
         Concept::Anterior,
@@ -520,9 +521,8 @@ fn odontoid_fixation(r: &Reader<'_, '_>, approach: NoteApproach) -> Option<Odont
         return None;
     }
     let sentences = 0..r.doc.sentences.len();
-    let fractured =
-        r.mentions.iter().any(|m| m.hit.concept == Concept::Fracture && !m.hit.context.has(Context::NEGATED))
-            || sentences.clone().any(|s| r.doc.sentence_has(s, LESION));
+    let fractured = r.of(Concept::Fracture).any(|m| !m.hit.context.has(Context::NEGATED))
+        || sentences.clone().any(|s| r.doc.sentence_has(s, LESION));
     if !fractured {
         return None;
     }
@@ -607,16 +607,21 @@ fn cancel_levels(r: &Reader<'_, '_>, f: &mut Findings) {
 
 /// The first spans of affirmed mentions of `cs` in procedure sections whose sentence passes `keep`.
 fn spans_where(r: &Reader<'_, '_>, cs: &[Concept], keep: impl Fn(usize) -> bool) -> Option<Evidence> {
-    let v: Vec<Span> = r
-        .mentions
+    // The concepts' own groups, merged back into note order (mention indices are note order).
+    let mut found: Vec<usize> = cs
         .iter()
-        .filter(|m| {
-            cs.contains(&m.hit.concept) && m.affirmed() && describes_procedure(m.section) && keep(m.hit.sentence)
+        .flat_map(|&c| &r.by_concept[r.concept_start[c as usize]..r.concept_start[c as usize + 1]])
+        .copied()
+        .filter(|&i| {
+            let m = &r.mentions[i];
+            m.affirmed() && describes_procedure(m.section) && keep(m.hit.sentence)
         })
-        .map(|m| m.span)
-        .take(3)
         .collect();
-    (!v.is_empty()).then_some(v)
+    if found.is_empty() {
+        return None;
+    }
+    found.sort_unstable();
+    Some(found.iter().take(3).map(|&i| r.mentions[i].span).collect())
 }
 
 fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
@@ -741,11 +746,9 @@ fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
             || r.doc.sentence_has(s, phrases!(" from ")) && r.doc.sentence_text(s).contains(&b':')
     })
     .or_else(|| {
-        r.mentions
-            .iter()
+        r.of(Concept::Neuromonitoring)
             .filter(|m| {
-                m.hit.concept == Concept::Neuromonitoring
-                    && m.section == SectionKind::Monitoring
+                m.section == SectionKind::Monitoring
                     && (r.doc.sentence_has(m.hit.sentence, phrases!("minute"))
                         || r.doc.sentence_has(m.hit.sentence, phrases!("hour")))
             })
@@ -891,10 +894,9 @@ fn fusions(r: &Reader<'_, '_>, approach: NoteApproach, f: &mut Findings) {
     let mut all: Vec<Fusion> = Vec::new();
     let mut generic: Vec<(Interspace, Source, Vec<Span>, usize, bool)> = Vec::new();
     let mut lone_beds: Vec<(Vertebra, Source, Vec<Span>, bool)> = Vec::new();
-    let posterolateral_bed = r.mentions.iter().any(|m| {
+    let posterolateral_bed = r.of(Concept::Decortication).any(|m| {
         m.affirmed()
             && describes_procedure(m.section)
-            && matches!(m.hit.concept, Concept::Decortication)
             && r.sentence_any(m.hit.sentence, &[Concept::TransverseProcess, Concept::Facet, Concept::Pars])
     });
     for m in &r.mentions {
@@ -1637,9 +1639,8 @@ fn devices(r: &Reader<'_, '_>, f: &mut Findings) {
         .flat_map(|c| c.vertebrae.iter().copied())
         .fold(None, |acc: Option<(Vertebra, Vertebra)>, v| Some(acc.map_or((v, v), |(a, b)| (a.min(v), b.max(v)))));
     // A note that names structural allograft spacers and no synthetic cage material.
-    let synthetic = r.mentions.iter().any(|m| {
-        m.hit.concept == Concept::Cage && m.affirmed() && synthetic_material(&r.doc.text()[m.span.start..m.span.end])
-    });
+    let synthetic =
+        r.of(Concept::Cage).any(|m| m.affirmed() && synthetic_material(&r.doc.text()[m.span.start..m.span.end]));
     let structural_only = !synthetic && r.any_done(Concept::StructuralAllograft);
     let mut out: Vec<Device> = Vec::new();
     for m in r.done(Concept::Cage).chain(r.done(Concept::StructuralAllograft)) {
@@ -1829,17 +1830,13 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
         Concept::OccipitalFixation,
     ]
     .iter()
-    .any(|c| {
-        r.mentions
-            .iter()
-            .any(|m| m.hit.concept == *c && !m.hit.context.has(Context::NEGATED) && describes_procedure(m.section))
-    }) || r.mentions.iter().any(|m| {
-        // "L4-S1 posterior instrumentation" says so itself.
-        m.hit.concept == Concept::Instrumentation
-            && !m.hit.context.has(Context::NEGATED)
-            && describes_procedure(m.section)
-            && r.doc.text()[m.span.start..m.span.end].get(..9).is_some_and(|w| w.eq_ignore_ascii_case("posterior"))
-    });
+    .any(|c| r.of(*c).any(|m| !m.hit.context.has(Context::NEGATED) && describes_procedure(m.section)))
+        || r.of(Concept::Instrumentation).any(|m| {
+            // "L4-S1 posterior instrumentation" says so itself.
+            !m.hit.context.has(Context::NEGATED)
+                && describes_procedure(m.section)
+                && r.doc.text()[m.span.start..m.span.end].get(..9).is_some_and(|w| w.eq_ignore_ascii_case("posterior"))
+        });
     let si_case = r.any_done(Concept::SiFusion) || r.any_done(Concept::SiImplant);
     let extend = |span: &mut Option<(Vertebra, Vertebra)>, vs: &[Vertebra]| {
         for v in vs {
@@ -2110,11 +2107,8 @@ fn constructs(r: &Reader<'_, '_>, f: &mut Findings) {
     let mut plate_seen = false;
     // The narrative saying no plate was placed overrides a procedure list that names one; so does
     // a cage with integral fixation when the list only says "anterior instrumentation".
-    let plate_negated = r.mentions.iter().any(|m| {
-        m.hit.concept == Concept::Plate
-            && m.hit.context.has(Context::NEGATED)
-            && m.section != SectionKind::Procedures
-            && describes_procedure(m.section)
+    let plate_negated = r.of(Concept::Plate).any(|m| {
+        m.hit.context.has(Context::NEGATED) && m.section != SectionKind::Procedures && describes_procedure(m.section)
     });
     let integral = r.any_done(Concept::IntegralFixation);
     for m in &r.mentions {
@@ -2326,12 +2320,9 @@ fn iliac_harvest(r: &Reader<'_, '_>, s: usize) -> bool {
 
 fn grafts(r: &Reader<'_, '_>, f: &mut Findings) {
     let mut kinds: BTreeMap<GraftKind, Vec<Span>> = BTreeMap::new();
-    let harvested = r.mentions.iter().any(|m| {
-        m.hit.concept == Concept::IliacCrest
-            && m.affirmed()
-            && describes_procedure(m.section)
-            && iliac_harvest(r, m.hit.sentence)
-    });
+    let harvested = r
+        .of(Concept::IliacCrest)
+        .any(|m| m.affirmed() && describes_procedure(m.section) && iliac_harvest(r, m.hit.sentence));
     let separate_in_note = r.any_done(Concept::SeparateIncision);
     // "Iliac crest bone was harvested through the same incision": 20937 and 20938 need a separate
     // skin or fascial incision, so the harvest is left to the coder.
@@ -2542,8 +2533,8 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
 
     // Sacroiliac fusion.
     let si_cue = r.any_done(Concept::SiImplant)
-        || r.mentions.iter().any(|m| {
-            m.hit.concept == Concept::SiFusion && m.affirmed() && describes_procedure(m.section) && {
+        || r.of(Concept::SiFusion).any(|m| {
+            m.affirmed() && describes_procedure(m.section) && {
                 let t = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
                 t.contains("fusion") || t.contains("arthrodesis") || t == "ifuse"
             }
@@ -2564,12 +2555,12 @@ fn other_procedures(r: &Reader<'_, '_>, f: &mut Findings) {
         let open = !r.any_done(Concept::SiImplant)
             && !r.any_done(Concept::Percutaneous)
             && !r.any_done(Concept::MinimallyInvasive)
-            && r.mentions.iter().any(|m| m.hit.concept == Concept::Decortication && m.affirmed());
+            && r.of(Concept::Decortication).any(|m| m.affirmed());
         f.si_fusions.push(SiFusion { side, open, evidence: dedup(ev) });
     }
 
     // Hardware removal named as a procedure.
-    for m in r.mentions.iter().filter(|m| m.hit.concept == Concept::HardwareRemoval && describes_procedure(m.section)) {
+    for m in r.of(Concept::HardwareRemoval).filter(|m| describes_procedure(m.section)) {
         let ctx = m.hit.context;
         if ctx.has(Context::NEGATED) || ctx.has(Context::HYPOTHETICAL) || ctx.has(Context::ABORTED) {
             continue;
@@ -2620,7 +2611,7 @@ fn tethering(r: &Reader<'_, '_>) -> Option<Tethering> {
         let text = r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase();
         text.contains("vertebral") || text.contains("scoliosis") || text == "vbt"
     };
-    let tethers = || r.mentions.iter().filter(|m| m.hit.concept == Concept::Tether && describes_procedure(m.section));
+    let tethers = || r.of(Concept::Tether).filter(|m| describes_procedure(m.section));
     let note_names_one = tethers().any(|m| m.affirmed() && named(m));
     for m in tethers() {
         if !(note_names_one || named(m) || r.sentence_any(m.hit.sentence, &[Concept::Screw, Concept::PedicleScrew])) {
@@ -2848,9 +2839,8 @@ fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
     // A spinal fluid leak is a complication (a return for its repair takes 78); a dural tear named
     // among the risks is not.
     if f.complication.is_none() {
-        let leak = r.mentions.iter().find(|m| {
-            m.hit.concept == Concept::Durotomy
-                && m.affirmed()
+        let leak = r.of(Concept::Durotomy).find(|m| {
+            m.affirmed()
                 && matches!(m.section, SectionKind::Indications | SectionKind::Diagnosis | SectionKind::Procedures)
                 && r.doc.text()[m.span.start..m.span.end].to_ascii_lowercase().ends_with("leak")
         });
