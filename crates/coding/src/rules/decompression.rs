@@ -8,7 +8,7 @@ use interspace_notes::findings::{
 };
 use interspace_notes::{Interspace, Region, Span, Vertebra};
 
-use super::{Rule, is_lumbar, list, posterior_interbody, primary_and_add_on};
+use super::{Rule, decompression_within, is_lumbar, list, posterior_interbody, primary_and_add_on};
 use crate::{Confidence, Input, Output};
 
 /// Where one unit of a decompression sits.
@@ -707,39 +707,10 @@ pub(crate) const LAMINOPLASTY: Rule = Rule {
             out.line("63050", 1, "DCMP004", "laminoplasty", &d.evidence, Confidence::Medium);
             "63050"
         };
-        let Ok(laminoplasty) = code.parse() else { return };
-        let bundled: Vec<String> = out
-            .lines
-            .iter()
-            .filter(|l| l.rule.starts_with("DCMP") && l.rule != "DCMP004")
-            .filter(|l| input.data.ptp.active(laminoplasty, l.code).is_some())
-            .map(|l| l.code.to_string())
-            .collect();
-        if bundled.is_empty() {
-            return;
-        }
         let inside = |v: &Vertebra| d.vertebrae.contains(v);
         let beyond = f.decompressions.iter().filter(|x| x.kind != DecompressionKind::Laminoplasty).any(|x| {
             !x.vertebrae.iter().all(inside) || !x.interspaces.iter().all(|i| inside(&i.upper()) && inside(&i.lower()))
         });
-        if beyond {
-            for c in &bundled {
-                out.add_modifier(c, "XS");
-            }
-            out.note(
-                "DCMP004",
-                format!("NCCI pairs {} under {code}: XS for the levels decompressed beyond the laminoplasty's ({}); a foraminotomy or laminotomy at its own levels is part of it, so check that the units count only the others", bundled.join(", "), list(&d.vertebrae)),
-                &d.evidence,
-            );
-        } else {
-            for c in &bundled {
-                out.remove(c);
-            }
-            out.note(
-                "DCMP004",
-                format!("the decompression at the laminoplasty's levels ({}) is part of {code} (NCCI pairs {} under it) and is not proposed", list(&d.vertebrae), bundled.join(", ")),
-                &d.evidence,
-            );
-        }
+        decompression_within(input, out, ("DCMP004", code, "laminoplasty"), "levels", beyond, &d.evidence);
     },
 };

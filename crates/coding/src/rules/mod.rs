@@ -100,7 +100,6 @@ pub(crate) fn anterior_interbody(f: &Findings) -> Vec<Interspace> {
     v
 }
 
-/// "L4-L5 and L5-S1".
 /// In a hybrid construct the fusion's lines at other interspaces than the artificial disc's are
 /// distinct services: where NCCI pairs one with the arthroplasty code, the pair's column-two code
 /// takes XS.
@@ -136,6 +135,41 @@ pub(crate) fn distinct_from_arthroplasty(input: &Input<'_>, out: &mut Output, ev
     }
 }
 
+/// The decompression lines NCCI pairs under `code`, a procedure whose own decompression is part of
+/// it (an osteotomy, a laminoplasty): XS on them when the note decompresses `beyond` the
+/// procedure's `unit`s ("segments", "levels"), left out otherwise, with a note either way.
+pub(crate) fn decompression_within(
+    input: &Input<'_>,
+    out: &mut Output,
+    (rule, code, owner): (&'static str, &str, &str),
+    unit: &str,
+    beyond: bool,
+    evidence: &[Span],
+) {
+    let Ok(over) = code.parse::<Hcpcs>() else { return };
+    let bundled: Vec<String> = out
+        .lines
+        .iter()
+        .filter(|l| l.rule.starts_with("DCMP") && l.rule != rule && input.data.ptp.active(over, l.code).is_some())
+        .map(|l| l.code.to_string())
+        .collect();
+    if bundled.is_empty() {
+        return;
+    }
+    let codes = bundled.join(", ");
+    if beyond {
+        for c in &bundled {
+            out.add_modifier(c, "XS");
+        }
+        out.note(rule, format!("NCCI pairs {codes} under {code}: XS for the {unit} decompressed beyond the {owner}'s; the decompression at the {owner}'s own {unit} is part of it, so check that the units count only the others"), evidence);
+    } else {
+        for c in &bundled {
+            out.remove(c);
+        }
+        out.note(rule, format!("the decompression at the {owner}'s {unit} ({codes}) is part of {code} (NCCI pairs it under the {owner}) and is not proposed"), evidence);
+    }
+}
+
 /// A primary code for the first of `items` (`first` says what it is) and its add-on with a unit
 /// for each of the rest (`rest` names them, before their list), both on the same evidence.
 pub(crate) fn primary_and_add_on<T: std::fmt::Display>(
@@ -160,6 +194,7 @@ pub(crate) fn primary_and_add_on<T: std::fmt::Display>(
     }
 }
 
+/// "L4-L5 and L5-S1".
 pub(crate) fn list<T: std::fmt::Display>(items: &[T]) -> String {
     let v: Vec<String> = items.iter().map(ToString::to_string).collect();
     match v.len() {

@@ -5,7 +5,7 @@ use interspace_notes::findings::{ArthroplastyAction, Decompression, GraftKind};
 use interspace_notes::{Interspace, Region, Span, Vertebra};
 use interspace_refdata::Hcpcs;
 
-use super::{Rule, is_lumbar, list, primary_and_add_on};
+use super::{Rule, decompression_within, is_lumbar, list, primary_and_add_on};
 use crate::Confidence;
 
 /// PROC001 — Corpectomy: anterior cervical 63081 (+63082), transthoracic 63085 (+63086),
@@ -568,40 +568,12 @@ pub(crate) const OSTEOTOMY: Rule = Rule {
             );
         }
         // Decompression paired under the osteotomy: left out at its segments, XS beyond them.
-        let Ok(osteotomy) = first_code.parse() else { return };
-        let bundled: Vec<String> = out
-            .lines
-            .iter()
-            .filter(|l| l.rule.starts_with("DCMP") && input.data.ptp.active(osteotomy, l.code).is_some())
-            .map(|l| l.code.to_string())
-            .collect();
-        if bundled.is_empty() {
-            return;
-        }
         let near = |v: Vertebra| o.vertebrae.iter().any(|x| x.index().abs_diff(v.index()) <= 1);
         let beyond = f.decompressions.iter().any(|d| {
             let bounds = d.interspaces.iter().flat_map(|i| [i.upper(), i.lower()]);
             d.vertebrae.iter().copied().chain(bounds).any(|v| !near(v))
         });
-        if beyond {
-            for c in &bundled {
-                out.add_modifier(c, "XS");
-            }
-            out.note(
-                "PROC009",
-                format!("NCCI pairs {} under {first_code}: XS for the segments decompressed beyond the osteotomy's; the decompression at the osteotomy's own segments is part of it, so check that the units count only the others", bundled.join(", ")),
-                &o.evidence,
-            );
-        } else {
-            for c in &bundled {
-                out.remove(c);
-            }
-            out.note(
-                "PROC009",
-                format!("the decompression at the osteotomy's segments ({}) is part of {first_code} (NCCI pairs it under the osteotomy) and is not proposed", bundled.join(", ")),
-                &o.evidence,
-            );
-        }
+        decompression_within(input, out, ("PROC009", first_code, "osteotomy"), "segments", beyond, &o.evidence);
     },
 };
 
