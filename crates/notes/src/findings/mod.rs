@@ -267,12 +267,17 @@ impl<'d, 'a> Reader<'d, 'a> {
     }
 
     fn first_evidence(&self, cs: &[Concept], sections: impl Fn(SectionKind) -> bool) -> Option<Evidence> {
+        self.first_where(cs, |m| sections(m.section))
+    }
+
+    /// The spans of the first three affirmed mentions of any of `cs` that `keep` accepts.
+    fn first_where(&self, cs: &[Concept], keep: impl Fn(&M<'d>) -> bool) -> Option<Evidence> {
         // The concepts' own groups, merged back into note order (mention indices are note order).
         let mut found: Vec<usize> = cs
             .iter()
             .flat_map(|&c| &self.by_concept[self.concept_start[c as usize]..self.concept_start[c as usize + 1]])
             .copied()
-            .filter(|&i| self.mentions[i].affirmed() && sections(self.mentions[i].section))
+            .filter(|&i| self.mentions[i].affirmed() && keep(&self.mentions[i]))
             .collect();
         if found.is_empty() {
             return None;
@@ -607,21 +612,7 @@ fn cancel_levels(r: &Reader<'_, '_>, f: &mut Findings) {
 
 /// The first spans of affirmed mentions of `cs` in procedure sections whose sentence passes `keep`.
 fn spans_where(r: &Reader<'_, '_>, cs: &[Concept], keep: impl Fn(usize) -> bool) -> Option<Evidence> {
-    // The concepts' own groups, merged back into note order (mention indices are note order).
-    let mut found: Vec<usize> = cs
-        .iter()
-        .flat_map(|&c| &r.by_concept[r.concept_start[c as usize]..r.concept_start[c as usize + 1]])
-        .copied()
-        .filter(|&i| {
-            let m = &r.mentions[i];
-            m.affirmed() && describes_procedure(m.section) && keep(m.hit.sentence)
-        })
-        .collect();
-    if found.is_empty() {
-        return None;
-    }
-    found.sort_unstable();
-    Some(found.iter().take(3).map(|&i| r.mentions[i].span).collect())
+    r.first_where(cs, |m| describes_procedure(m.section) && keep(m.hit.sentence))
 }
 
 fn cues(r: &Reader<'_, '_>, f: &mut Findings) {
@@ -2763,16 +2754,11 @@ fn three_column_osteotomy(r: &Reader<'_, '_>) -> Option<ThreeColumnOsteotomy> {
 /// in a sentence with the laminotomy or laminectomy that makes room for it (a stimulator "trial"
 /// told in the history is neither).
 fn stimulator_electrode(r: &Reader<'_, '_>) -> Option<Evidence> {
-    let spans: Vec<Span> = r
-        .done(Concept::StimulatorElectrode)
-        .filter(|m| {
-            m.section == SectionKind::Procedures
-                || r.sentence_any(m.hit.sentence, &[Concept::Laminotomy, Concept::Laminectomy])
-        })
-        .map(|m| m.span)
-        .take(3)
-        .collect();
-    (!spans.is_empty()).then_some(spans)
+    r.first_where(&[Concept::StimulatorElectrode], |m| {
+        m.section == SectionKind::Procedures
+            || describes_procedure(m.section)
+                && r.sentence_any(m.hit.sentence, &[Concept::Laminotomy, Concept::Laminectomy])
+    })
 }
 
 /// A dural tear: an affirmed mention in the procedure not preceded in its sentence by "no",
@@ -2781,15 +2767,13 @@ fn stimulator_electrode(r: &Reader<'_, '_>) -> Option<Evidence> {
 /// that leaves the tear's own negation ("no durotomy or CSF leak") to be read here.
 fn durotomy(r: &Reader<'_, '_>) -> Option<Evidence> {
     let text = &r.doc.norm.text;
-    let torn = |m: &&M<'_>| {
+    r.first_where(&[Concept::Durotomy], |m| {
         let from = r.doc.sentences[m.hit.sentence].start.max(m.hit.start.saturating_sub(40));
-        let before = &text[from..m.hit.start];
-        !before
-            .split(|b| !b.is_ascii_alphanumeric())
-            .any(|w| matches!(w, b"no" | b"not" | b"without" | b"neither" | b"nor"))
-    };
-    let spans: Vec<Span> = r.done(Concept::Durotomy).filter(torn).map(|m| m.span).take(3).collect();
-    (!spans.is_empty()).then_some(spans)
+        describes_procedure(m.section)
+            && !text[from..m.hit.start]
+                .split(|b| !b.is_ascii_alphanumeric())
+                .any(|w| matches!(w, b"no" | b"not" | b"without" | b"neither" | b"nor"))
+    })
 }
 
 fn adjuncts(r: &Reader<'_, '_>, f: &mut Findings) {
