@@ -2,8 +2,9 @@
 //!
 //! A sentence is cut into chunks at `,`, `and`, `with`, `plus`, `as well as`, `followed by`.
 //! A concept takes the levels of its own chunk and of the level-only chunks that follow it
-//! ("screws at L4, L5 and S1"); a level-only chunk with no concept before it belongs to the next
-//! concept ("L3-4 and L4-5 XLIF"). A concept with no level in its chunk takes the sentence's
+//! ("screws at L4, L5 and S1"), but for those joined by "and" to a chunk that opens with a level
+//! and names its procedure right after it ("fusion T10 to the pelvis, L4-5 and L5-S1 TLIFs"); a
+//! level-only chunk with no concept before it belongs to the next concept ("L3-4 and L4-5 XLIF"). A concept with no level in its chunk takes the sentence's
 //! levels, and in the narrative a sentence with no level takes the levels of the last sentence
 //! that named one ("At L4-5 … The disc was removed … A cage was placed").
 
@@ -212,7 +213,7 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
             // "fusion T10 to the pelvis, L4-5 and L5-S1 TLIFs": level-only chunks joined by "and"
             // to a concept chunk that opens with a level of the same kind are that concept's.
             let sentence_concepts = concepts.clone();
-            let leads_from = |j: usize| -> usize {
+            let coordinated_start = |j: usize| -> usize {
                 let Some(&lead) = in_chunks(j..j + 1).first() else { return j };
                 let kind = |l: usize| match doc.levels[l].level {
                     LevelRef::Span(a, b) => Some(b.index() == a.index() + 1),
@@ -256,8 +257,8 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
                 from
             };
             // Most chunks do not follow an "and"; only those that do are read further.
-            let lead_from = |j: usize| {
-                if j > 0 && text[..cuts[j] - sentence.start].ends_with(b" and ") { leads_from(j) } else { j }
+            let owned_from = |j: usize| {
+                if j > 0 && text[..cuts[j] - sentence.start].ends_with(b" and ") { coordinated_start(j) } else { j }
             };
             for c in concepts {
                 let k = chunk_of(doc.concepts[c].start);
@@ -266,8 +267,8 @@ pub(crate) fn bind(doc: &Document<'_>) -> Binding {
                 // that lead into the next one; a level-only chunk keeps its levels only when no
                 // chunk can own them.
                 let own: &[usize] = if has_concept[k] {
-                    let from = if first_owner == Some(k) { 0 } else { lead_from(k) };
-                    let to = (k + 1..n_chunks).find(|&j| has_concept[j]).map_or(n_chunks, lead_from);
+                    let from = if first_owner == Some(k) { 0 } else { owned_from(k) };
+                    let to = (k + 1..n_chunks).find(|&j| has_concept[j]).map_or(n_chunks, owned_from);
                     in_chunks(from..to)
                 } else if first_owner.is_none() {
                     in_chunks(k..k + 1)
