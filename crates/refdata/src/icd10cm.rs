@@ -1,9 +1,11 @@
 //! ICD-10-CM diagnosis codes (the full FY2026 tabular list).
 
-use foldhash::HashMap;
+use std::sync::Arc;
+
+use foldhash::{HashMap, HashSet};
 
 use crate::error::DataErrors;
-use crate::table::read_csv;
+use crate::table::{read_csv, shared};
 
 /// Where an item sits in the tabular list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,14 +28,48 @@ pub struct CmCode {
     pub billable: bool,
     pub title: Box<str>,
     pub chapter: u8,
-    /// Block range, e.g. `M45-M49`.
-    pub block: Box<str>,
+    /// Block range, e.g. `M45-M49` (one copy per block, shared by its codes).
+    pub block: Arc<str>,
+}
+
+/// A code as the table keys it: without its dot, in capitals, packed into one word (a code has
+/// three to seven characters), so a look-up neither allocates nor hashes a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct CmKey(u64);
+
+impl CmKey {
+    /// The key of a code written with or without its dot, in any case; `None` when what is left
+    /// is empty, longer than seven bytes or holds a NUL (the key's padding).
+    fn of(code: &str) -> Option<CmKey> {
+        let mut key = [0u8; 8];
+        let mut len = 0;
+        for b in code.trim().bytes().filter(|&b| b != b'.') {
+            if len == 7 || b == 0 {
+                return None;
+            }
+            key[len] = b.to_ascii_uppercase();
+            len += 1;
+        }
+        (len > 0).then_some(CmKey(u64::from_le_bytes(key)))
+    }
+
+    /// How many characters the key holds.
+    fn len(self) -> u32 {
+        (64 - self.0.leading_zeros()).div_ceil(8)
+    }
+
+    /// Whether this key is `prefix` followed by at least one more character.
+    fn extends(self, prefix: CmKey) -> bool {
+        let bits = 8 * prefix.len();
+        let mask = u64::MAX.checked_shl(bits).map_or(u64::MAX, |m| !m);
+        self.0 & mask == prefix.0 && self.len() > prefix.len()
+    }
 }
 
 /// The ICD-10-CM list of one fiscal year.
 #[derive(Debug, Default)]
 pub struct Icd10Cm {
-    codes: HashMap<Box<str>, CmCode>,
+    codes: HashMap<CmKey, CmCode>,
     blocks: Vec<CmCode>,
 }
 
@@ -48,6 +84,7 @@ impl Icd10Cm {
     pub fn from_csv(file: &str, bytes: &[u8]) -> Result<Icd10Cm, DataErrors> {
         let mut t = Icd10Cm::default();
         t.codes.reserve(100_000);
+        let mut blocks = HashSet::default();
         read_csv(file, bytes, ICD10CM_COLUMNS, |row| {
             let level = match row.required("level")? {
                 "chapter" => CmLevel::Chapter,
@@ -80,12 +117,18 @@ impl Icd10Cm {
                 billable,
                 title: row.required("title")?.into(),
                 chapter: row.parse("chapter")?,
-                block: row.text("block").into(),
+                block: shared(&mut blocks, row.text("block")),
             };
             match level {
                 CmLevel::Chapter | CmLevel::Block => t.blocks.push(item),
                 _ => {
-                    if t.codes.insert(nodot.into(), item).is_some() {
+                    let key = CmKey::of(nodot).ok_or_else(|| {
+                        row.error(
+                            "code_nodot",
+                            format!("`{nodot}` is not an ICD-10-CM code: three to seven characters"),
+                        )
+                    })?;
+                    if t.codes.insert(key, item).is_some() {
                         return Err(row.error("code", format!("duplicate code {code}")));
                     }
                 }
@@ -97,16 +140,13 @@ impl Icd10Cm {
 
     /// Looks a code up with or without its dot, in any case.
     pub fn get(&self, code: &str) -> Option<&CmCode> {
-        self.codes.get(normalize_cm(code).as_str())
+        CmKey::of(code).and_then(|k| self.codes.get(&k))
     }
 
     /// Billable codes starting with a prefix (for "use a more specific code" suggestions).
     pub fn billable_children<'a>(&'a self, code: &str) -> impl Iterator<Item = &'a CmCode> + 'a {
-        let prefix = normalize_cm(code);
-        self.codes
-            .iter()
-            .filter(move |(k, v)| v.billable && k.starts_with(prefix.as_str()) && k.len() > prefix.len())
-            .map(|(_, v)| v)
+        let prefix = CmKey::of(code);
+        self.codes.iter().filter(move |(k, v)| v.billable && prefix.is_some_and(|p| k.extends(p))).map(|(_, v)| v)
     }
 
     pub fn len(&self) -> usize {

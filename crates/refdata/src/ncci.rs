@@ -1,13 +1,14 @@
 //! NCCI edit tables: procedure-to-procedure (PTP) pairs, medically unlikely edits (MUE) and
 //! add-on code (AOC) edits.
 
-use foldhash::{HashMap, HashMapExt};
+use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use jiff::civil::Date;
 
 use crate::code::Hcpcs;
 use crate::error::{DataError, DataErrors};
-use crate::table::read_csv;
+use crate::table::{read_csv, shared};
 
 /// Correct-coding modifier indicator of a PTP edit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,8 +43,9 @@ pub struct PtpEdit {
     /// Dates of service on or after this date are no longer edited; `None` while active.
     pub deleted: Option<Date>,
     pub modifier: PtpModifierIndicator,
-    /// CMS's rationale (e.g. "Mutually exclusive procedures").
-    pub rationale: String,
+    /// CMS's rationale (e.g. "Mutually exclusive procedures"), shared by the rows that give it:
+    /// a file of tens of thousands of rows holds a few dozen rationales.
+    pub rationale: Arc<str>,
     /// 1-based line in the source file, so a report can cite the row.
     pub line: u64,
 }
@@ -70,7 +72,9 @@ pub(crate) const PTP_COLUMNS: &[&str] =
 
 impl PtpTable {
     pub fn from_csv(file: &str, bytes: &[u8]) -> Result<PtpTable, DataErrors> {
-        let mut edits = Vec::new();
+        // One row per line: sized once instead of grown (and copied) as the rows come.
+        let mut edits = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+        let mut rationales = HashSet::default();
         read_csv(file, bytes, PTP_COLUMNS, |row| {
             let modifier = match row.required("modifier_indicator")? {
                 "0" => PtpModifierIndicator::NotAllowed,
@@ -89,14 +93,16 @@ impl PtpTable {
                 effective: row.opt_date("effective_date")?,
                 deleted: row.opt_date("deletion_date")?,
                 modifier,
-                rationale: row.text("rationale").to_string(),
+                rationale: shared(&mut rationales, row.text("rationale")),
                 line: row.line(),
             });
             Ok(())
         })?;
-        edits.sort_by(|a, b| {
-            (a.column1, a.column2, a.deleted, a.effective).cmp(&(b.column1, b.column2, b.deleted, b.effective))
-        });
+        // By pair, then by deletion date with the active row last: CMS's own order, so sorting a
+        // file as CMS ships it only checks it, and a date of service before a deletion finds the
+        // row that was in force then before the one that replaced it.
+        let key = |e: &PtpEdit| (e.column1, e.column2, e.deleted.is_none(), e.deleted, e.effective);
+        edits.sort_by_key(key);
         let mut errors = Vec::new();
         for w in edits.windows(2) {
             if (w[0].column1, w[0].column2, w[0].effective, w[0].deleted)
@@ -154,7 +160,7 @@ impl PtpTable {
             .find(|e| e.deleted.is_none() && e.modifier != PtpModifierIndicator::NotApplicable)
     }
 
-    /// Every edit row, sorted by column one, column two and deletion date.
+    /// Every edit row, sorted by column one, column two and deletion date (the active row last).
     pub fn all(&self) -> &[PtpEdit] {
         &self.edits
     }

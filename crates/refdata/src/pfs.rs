@@ -158,7 +158,7 @@ fn mod_suffix(m: Option<Modifier>) -> String {
     m.map(|m| format!("-{m}")).unwrap_or_default()
 }
 
-fn parse_row(row: &Row<'_>) -> Result<RvuRow, DataError> {
+fn parse_row(row: &Row<'_, '_>) -> Result<RvuRow, DataError> {
     let flag = |col: &str, yes: &str| -> Result<bool, DataError> {
         match row.text(col) {
             "" => Ok(false),

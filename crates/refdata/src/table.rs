@@ -1,32 +1,41 @@
 //! Strict CSV reading: the header must name exactly the expected columns, and every field error
 //! carries its file, line and column.
 
+use std::cell::RefCell;
 use std::str::FromStr;
+use std::sync::Arc;
 
+use foldhash::HashSet;
 use rust_decimal::Decimal;
 
 use crate::error::{DataError, DataErrors, MAX_ERRORS_PER_FILE};
 
 /// One record of a CSV file being read, with enough context to locate an error.
-pub(crate) struct Row<'r> {
+pub(crate) struct Row<'r, 't> {
     file: &'r str,
-    line: u64,
+    /// The file's line counter, asked only when a reader or an error wants the line: most
+    /// tables' rows never do.
+    lines: &'r RefCell<Lines<'t>>,
     record: &'r csv::StringRecord,
     /// For each expected column, its position in the record.
     positions: &'r [usize],
     columns: &'r [&'r str],
 }
 
-impl<'r> Row<'r> {
+impl<'r> Row<'r, '_> {
     /// The 1-based line of this record.
     pub(crate) fn line(&self) -> u64 {
-        self.line
+        self.lines.borrow_mut().of(self.record.position())
     }
 
     fn index(&self, column: &str) -> usize {
+        // Readers name a column with the same literal their column list holds, which the compiler
+        // stores once: comparing addresses finds it without comparing the names' bytes.
+        let same = |c: &&str| std::ptr::eq(c.as_ptr(), column.as_ptr()) && c.len() == column.len();
         self.columns
             .iter()
-            .position(|c| *c == column)
+            .position(same)
+            .or_else(|| self.columns.iter().position(|c| *c == column))
             .unwrap_or_else(|| panic!("column `{column}` is not declared for {}", self.file))
     }
 
@@ -41,7 +50,7 @@ impl<'r> Row<'r> {
         let i = self.index(column);
         DataError {
             file: self.file.to_string(),
-            line: Some(self.line),
+            line: Some(self.line()),
             column: Some((self.positions[i] + 1, column.to_string())),
             message: message.into(),
         }
@@ -99,11 +108,13 @@ pub(crate) struct Lines<'t> {
     text: &'t [u8],
     at: usize,
     line: u64,
+    /// Whether the text holds a `\r` at all (CMS's CRLF files; most have none).
+    has_cr: bool,
 }
 
 impl<'t> Lines<'t> {
     pub(crate) fn new(text: &'t [u8]) -> Lines<'t> {
-        Lines { text, at: 0, line: 1 }
+        Lines { text, at: 0, line: 1, has_cr: memchr::memchr(b'\r', text).is_some() }
     }
 
     /// The 1-based line of the record at `position`.
@@ -116,16 +127,28 @@ impl<'t> Lines<'t> {
         if b < self.at {
             (self.at, self.line) = (0, 1);
         }
-        while self.at < b {
-            match self.text[self.at] {
-                b'\n' => self.line += 1,
-                b'\r' if self.text.get(self.at + 1) != Some(&b'\n') => self.line += 1,
-                _ => {}
+        if self.at < b {
+            let ahead = &self.text[self.at..b];
+            self.line += memchr::memchr_iter(b'\n', ahead).count() as u64;
+            if self.has_cr {
+                // A lone `\r` ends a line too; a `\r\n` was counted at its `\n`.
+                let lone = |&r: &usize| self.text.get(self.at + r + 1) != Some(&b'\n');
+                self.line += memchr::memchr_iter(b'\r', ahead).filter(lone).count() as u64;
             }
-            self.at += 1;
+            self.at = b;
         }
         self.line
     }
+}
+
+/// The shared copy of `text` in `seen`, added there the first time it is asked for.
+pub(crate) fn shared(seen: &mut HashSet<Arc<str>>, text: &str) -> Arc<str> {
+    if let Some(s) = seen.get(text) {
+        return s.clone();
+    }
+    let s: Arc<str> = text.into();
+    seen.insert(s.clone());
+    s
 }
 
 /// Parses a plain decimal: optional sign, digits, optional fraction. Rejects `1e3`, `1,000`, `NaN`.
@@ -154,7 +177,7 @@ pub(crate) fn read_csv(
     file: &str,
     bytes: &[u8],
     columns: &[&str],
-    mut each: impl FnMut(&Row<'_>) -> Result<(), DataError>,
+    mut each: impl FnMut(&Row<'_, '_>) -> Result<(), DataError>,
 ) -> Result<(), DataErrors> {
     let text = decode(file, bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
@@ -165,26 +188,25 @@ pub(crate) fn read_csv(
     let mut errors = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut skipped = 0usize;
-    let mut lines = Lines::new(text.as_bytes());
+    let lines = RefCell::new(Lines::new(text.as_bytes()));
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = lines.of(e.position());
+                let line = lines.borrow_mut().of(e.position());
                 errors.push(DataError::line(file, line, format!("unreadable CSV record: {e}")));
                 break;
             }
         }
-        let line = lines.of(record.position());
         if record.len() != header.len() {
             errors.push(DataError::line(
                 file,
-                line,
+                lines.borrow_mut().of(record.position()),
                 format!("has {} fields but the header has {}; check for an unquoted comma", record.len(), header.len()),
             ));
         } else {
-            let row = Row { file, line, record: &record, positions: &positions, columns };
+            let row = Row { file, lines: &lines, record: &record, positions: &positions, columns };
             if let Err(e) = each(&row) {
                 errors.push(e);
             }

@@ -46,8 +46,34 @@ fn ptp_respects_deletion_dates() {
     assert!(d.ptp.edit_on(code("22633"), code("63052"), date(2025, 3, 1)).is_none());
     assert!(d.ptp.edit_on(code("22633"), code("63052"), date(2023, 3, 1)).is_none(), "indicator 9: never applies");
     // 20932/99211 was deleted 2019-12-31 and re-added: two rows, one active.
-    assert_eq!(d.ptp.rows(code("20932"), code("99211")).len(), 2);
-    assert!(d.ptp.active(code("20932"), code("99211")).is_some());
+    let rows = d.ptp.rows(code("20932"), code("99211"));
+    assert_eq!(rows.iter().map(|e| e.deleted).collect::<Vec<_>>(), vec![Some(date(2019, 12, 31)), None]);
+    assert!(d.ptp.active(code("20932"), code("99211")).is_some_and(|e| e.deleted.is_none()));
+    // Before the deletion the row then in force answers, after it the one that replaced it.
+    let on = |day| d.ptp.edit_on(code("20932"), code("99211"), day).map(|e| e.deleted);
+    assert_eq!(on(date(2019, 6, 1)), Some(Some(date(2019, 12, 31))));
+    assert_eq!(on(date(2025, 3, 1)), Some(None));
+}
+
+#[test]
+fn icd10cm_codes_are_found_however_written() {
+    let data = RefData::load_embedded().unwrap();
+    let cm = &data.year(2025).unwrap().icd10cm;
+    for written in ["M48.062", "m48062", " m48.062 ", "M4806.2"] {
+        assert_eq!(cm.get(written).map(|c| &*c.code), Some("M48.062"), "{written:?}");
+    }
+    for not_a_code in ["", ".", "M48.0621", "M48\x00062", "M48.062X1"] {
+        assert!(cm.get(not_a_code).is_none(), "{not_a_code:?}");
+    }
+    let children = |prefix| {
+        let mut c: Vec<String> = cm.billable_children(prefix).map(|c| c.code.to_string()).collect();
+        c.sort();
+        c
+    };
+    assert_eq!(children("m48.06"), vec!["M48.061", "M48.062"]);
+    assert!(children("M48.062").is_empty(), "a code is not its own child");
+    assert!(children("M48.0621").is_empty());
+    assert!(children("M4").len() > 40 && children("M4").iter().all(|c| c.starts_with("M4")));
 }
 
 #[test]
