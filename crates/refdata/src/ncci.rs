@@ -72,8 +72,7 @@ pub(crate) const PTP_COLUMNS: &[&str] =
 
 impl PtpTable {
     pub fn from_csv(file: &str, bytes: &[u8]) -> Result<PtpTable, DataErrors> {
-        // One row per line: sized once instead of grown (and copied) as the rows come.
-        let mut edits = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+        let mut edits = Vec::new();
         let mut rationales = HashSet::default();
         read_csv(file, bytes, PTP_COLUMNS, |row| {
             let modifier = match row.required("modifier_indicator")? {
