@@ -404,6 +404,18 @@ const CASES: &[(&str, &str, &str)] = &[
         "PROCEDURE: C5-6 ACDF with allograft and plate.\nDESCRIPTION: Discectomy was performed at C5-6. A structural allograft was placed. The space around it was packed with allograft chips. A plate was fixed from C5 to C6.",
         "20930 20931 22551 22845",
     ),
+    (
+        // "By Dr. X" of the surgeon the note names is this surgeon's graft.
+        "GRFT001",
+        "SURGEON: Maria Alvarez, MD\nPROCEDURE: L4-5 posterolateral fusion with pedicle screws L4-L5.\nDESCRIPTION: Pedicle screws were placed at L4 and L5. The transverse processes were decorticated and local autograft mixed with allograft was placed in the posterolateral gutters by Dr. Alvarez.",
+        "20930 20936 22612 22840",
+    ),
+    (
+        // By the co-surgeon, it is theirs to report.
+        "GRFT001",
+        "SURGEON: Dr. Kaur\nCO-SURGEON: Maria Alvarez, MD\nPROCEDURE: L4-5 posterolateral fusion with pedicle screws L4-L5.\nDESCRIPTION: Pedicle screws were placed at L4 and L5. The transverse processes were decorticated and local autograft mixed with allograft was placed in the posterolateral gutters by Dr. Alvarez.",
+        "22612 22840",
+    ),
     ("ARTH001", "PROCEDURE: PSIF L4-L5 with pedicle screws and local autograft.", "20936 22612 22840"),
     (
         // A fusion bed named only by a lone vertebra ("sacral ala") runs along the interbody levels.

@@ -164,7 +164,13 @@ impl<'a> Document<'a> {
                 Some(ConceptHit { start: h.start, end: h.end, concept: c, sentence, context: Context::default() })
             })
             .collect();
-        apply_context(&norm.text, &matches.triggers, &sentences, &mut concepts);
+        let own = |t: &&(Hit, &ContextRule)| by_own_surgeon(&norm, &sections, &t.0, t.1);
+        if matches.triggers.iter().any(|t| own(&t)) {
+            let others: Vec<(Hit, &ContextRule)> = matches.triggers.iter().filter(|t| !own(t)).copied().collect();
+            apply_context(&norm.text, &others, &sentences, &mut concepts);
+        } else {
+            apply_context(&norm.text, &matches.triggers, &sentences, &mut concepts);
+        }
         let phrases = phrase::of_sentences(&matches.phrases, &sentences);
         Document {
             norm,
@@ -540,6 +546,45 @@ impl<'s> SentenceCursor<'s> {
     }
 }
 
+/// Headers of the field that names the note's own surgeon (not "surgeons", which may list a
+/// co-surgeon, nor an assistant's or access surgeon's).
+const OWN_SURGEON_HEADERS: &[&str] =
+    &["surgeon", "attending surgeon", "primary surgeon", "attending", "operating surgeon", "surgeon of record"];
+
+/// Whether a "by Dr. X" trigger of another surgeon's work (CTX009) names the note's own surgeon,
+/// the one its Surgeon field names: dictations say "the graft was placed by Dr. X" of the
+/// dictating surgeon too. Without such a field the trigger stands (the conservative reading:
+/// nothing is coded that another surgeon may have done).
+fn by_own_surgeon(norm: &Normalized<'_>, sections: &[Section], h: &Hit, rule: &ContextRule) -> bool {
+    let text = &norm.text;
+    if rule.category != ContextCategory::OtherSurgeon || !text[h.start..h.end].ends_with(b"dr") {
+        return false;
+    }
+    let after = &text[h.end..];
+    let after = after.strip_prefix(b".").unwrap_or(after);
+    let after = after.strip_prefix(b" ").unwrap_or(after);
+    let name = &after[..after.iter().take_while(|b| b.is_ascii_alphabetic() || matches!(b, b'\'' | b'-')).count()];
+    if name.len() < 2 {
+        return false;
+    }
+    let named_in = |s: &Section| {
+        let field = &text[s.start..s.end];
+        field.windows(name.len()).enumerate().any(|(i, w)| {
+            w == name
+                && (i == 0 || !field[i - 1].is_ascii_alphanumeric())
+                && field.get(i + name.len()).is_none_or(|b| !b.is_ascii_alphanumeric())
+        })
+    };
+    sections.iter().any(|s| {
+        s.kind == SectionKind::Team
+            && s.header.is_some_and(|h| {
+                let header = norm.original[h.start..h.end].trim().trim_end_matches(':').trim_end();
+                OWN_SURGEON_HEADERS.iter().any(|o| header.eq_ignore_ascii_case(o))
+            })
+            && named_in(s)
+    })
+}
+
 fn apply_context(text: &[u8], triggers: &[(Hit, &ContextRule)], sentences: &[Sentence], concepts: &mut [ConceptHit]) {
     if triggers.is_empty() || sentences.is_empty() {
         return;
@@ -620,6 +665,24 @@ mod tests {
         );
         assert_eq!(kinds("PROCEDURE: L4-5 TLIF.\nSurgeon: Dr. Kaur\nDr. Lee"), ["procedures", "team"]);
         assert_eq!(kinds("PROCEDURE: L4-5 TLIF.\nOp course: Prone. Midline."), ["procedures", "narrative"]);
+    }
+
+    /// "By Dr. X" is another surgeon's work unless X is the surgeon the note's Surgeon field
+    /// names.
+    #[test]
+    fn work_by_the_notes_own_surgeon_is_not_another_surgeons() {
+        let other_surgeon = |text: &str| {
+            let d = doc(text);
+            let graft = d.concepts.iter().find(|c| c.concept == Concept::Allograft).expect("allograft");
+            graft.context.has(Context::OTHER_SURGEON)
+        };
+        let story = "The allograft was placed in the posterolateral gutters by Dr. Alvarez.";
+        assert!(!other_surgeon(&format!("SURGEON: Maria Alvarez, MD\nDESCRIPTION: {story}")));
+        assert!(!other_surgeon(&format!("Attending surgeon: Dr. Alvarez\nAssistant: Dr. Lee\nProcedure: {story}")));
+        assert!(other_surgeon(&format!("Surgeon: Dr. Kaur\nCo-surgeon: Dr. Alvarez\nProcedure: {story}")));
+        assert!(other_surgeon(&format!("Surgeons: Dr. Kaur, Dr. Alvarez\nProcedure: {story}")));
+        assert!(other_surgeon(&format!("Surgeon: Dr. Alvarezian\nProcedure: {story}")));
+        assert!(other_surgeon(story), "no Surgeon field: the conservative reading");
     }
 
     #[test]
