@@ -164,13 +164,12 @@ impl<'a> Document<'a> {
                 Some(ConceptHit { start: h.start, end: h.end, concept: c, sentence, context: Context::default() })
             })
             .collect();
-        let own = |t: &&(Hit, &ContextRule)| by_own_surgeon(&norm, &sections, &t.0, t.1);
-        if matches.triggers.iter().any(|t| own(&t)) {
-            let others: Vec<(Hit, &ContextRule)> = matches.triggers.iter().filter(|t| !own(t)).copied().collect();
-            apply_context(&norm.text, &others, &sentences, &mut concepts);
-        } else {
-            apply_context(&norm.text, &matches.triggers, &sentences, &mut concepts);
-        }
+        let own = |(h, rule): &(Hit, &ContextRule)| {
+            rule.category == ContextCategory::OtherSurgeon && by_own_surgeon(&norm, &sections, h)
+        };
+        let kept: Option<Vec<(Hit, &ContextRule)>> =
+            matches.triggers.iter().any(own).then(|| matches.triggers.iter().filter(|t| !own(t)).copied().collect());
+        apply_context(&norm.text, kept.as_deref().unwrap_or(&matches.triggers), &sentences, &mut concepts);
         let phrases = phrase::of_sentences(&matches.phrases, &sentences);
         Document {
             norm,
@@ -555,9 +554,9 @@ const OWN_SURGEON_HEADERS: &[&str] =
 /// the one its Surgeon field names: dictations say "the graft was placed by Dr. X" of the
 /// dictating surgeon too. Without such a field the trigger stands (the conservative reading:
 /// nothing is coded that another surgeon may have done).
-fn by_own_surgeon(norm: &Normalized<'_>, sections: &[Section], h: &Hit, rule: &ContextRule) -> bool {
+fn by_own_surgeon(norm: &Normalized<'_>, sections: &[Section], h: &Hit) -> bool {
     let text = &norm.text;
-    if rule.category != ContextCategory::OtherSurgeon || !text[h.start..h.end].ends_with(b"dr") {
+    if !text[h.start..h.end].ends_with(b"dr") {
         return false;
     }
     let after = &text[h.end..];
