@@ -75,11 +75,6 @@ pub struct Icd10Cm {
 
 pub(crate) const ICD10CM_COLUMNS: &[&str] = &["code", "code_nodot", "level", "billable", "title", "chapter", "block"];
 
-/// Uppercases and drops the dot and surrounding space: `m48.062` → `M48062`.
-pub fn normalize_cm(code: &str) -> String {
-    code.trim().chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase()).collect()
-}
-
 impl Icd10Cm {
     pub fn from_csv(file: &str, bytes: &[u8]) -> Result<Icd10Cm, DataErrors> {
         let mut t = Icd10Cm::default();
@@ -106,7 +101,7 @@ impl Icd10Cm {
             };
             let code = row.required("code")?;
             let nodot = row.required("code_nodot")?;
-            // `normalize_cm(code) == nodot`, without building the string for each of 98k rows.
+            // The code in capitals without its dot and surrounding space must be `nodot`.
             let normalized = code.trim().chars().filter(|c| *c != '.').map(|c| c.to_ascii_uppercase());
             if level != CmLevel::Chapter && !normalized.eq(nodot.chars()) {
                 return Err(row.error("code_nodot", format!("`{nodot}` does not match code `{code}`")));
@@ -125,7 +120,7 @@ impl Icd10Cm {
                     let key = CmKey::of(nodot).ok_or_else(|| {
                         row.error(
                             "code_nodot",
-                            format!("`{nodot}` is not an ICD-10-CM code: three to seven characters"),
+                            format!("`{nodot}` is not an ICD-10-CM code: at most seven characters without the dot"),
                         )
                     })?;
                     if t.codes.insert(key, item).is_some() {

@@ -46,7 +46,7 @@ pub use dataset::{Dataset, Manifest, RefData, Source, TableEntry, TableInfo, Tab
 pub use error::{DataError, DataErrors};
 pub use facility::{AscRate, AscTable, OppsRate, OppsTable};
 pub use gpci::{GpciTable, Locality, LocalityId};
-pub use icd10cm::{CmCode, CmLevel, Icd10Cm, normalize_cm};
+pub use icd10cm::{CmCode, CmLevel, Icd10Cm};
 pub use icd10pcs::{Icd10Pcs, PcsAxis, PcsAxisValue, PcsCode};
 pub use indicator::{
     AssistantSurgery, BilateralSurgery, CoSurgery, GlobalPeriod, MultipleProcedure, PcTc, StatusCode, TeamSurgery,
